@@ -1,0 +1,62 @@
+package dev.stfpm.cli;
+
+import dev.stfpm.eval.EvaluationResult;
+import dev.stfpm.eval.MapEvaluator;
+import dev.stfpm.eval.ReportWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code stfpm evaluate}: MVTec AD metrics and reports for any method's anomaly maps. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark any method's anomaly maps like MVTec AD's evaluation script: image AUROC, pixel AUROC and "
+                    + "AU-PRO, overall and per defect type, written to <out>/metrics.json, report.md, report.html, "
+                    + "curve plots and per-image overlays.",
+            "Maps: <anomaly-maps>/test/<defect>/<name>.npy (float32 HxW; .tiff/.tif also read) for each test image "
+                    + "<dataset>/test/<defect>/<name>.<ext>. Masks: <dataset>/ground_truth/<defect>/<name>_mask.png, "
+                    + "resized to the map by nearest neighbour."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "category folder in the MVTec AD layout")
+    Path dataset;
+
+    @Option(names = "--anomaly-maps", required = true, paramLabel = "DIR", description = "folder holding test/<defect>/<name>.npy")
+    Path maps;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder for the reports")
+    Path out;
+
+    @Option(names = "--pro-limit", paramLabel = "FPR", description = "FPR integration limit of AU-PRO, in (0, 1] (default: ${DEFAULT-VALUE})")
+    double proLimit = MapEvaluator.DEFAULT_PRO_LIMIT;
+
+    @Option(names = "--image-scores", paramLabel = "CSV",
+            description = "image scores (rows image,score with image = <defect>/<name> or a path ending in it) "
+                    + "instead of each map's maximum")
+    Path imageScores;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!(proLimit > 0 && proLimit <= 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pro-limit must lie in (0, 1], got " + proLimit);
+        }
+        Map<String, Double> scores = imageScores == null ? Map.of() : MapEvaluator.readImageScores(imageScores);
+        EvaluationResult result = MapEvaluator.evaluate(dataset, maps, proLimit, scores);
+        Path html = ReportWriter.write(result, out);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println(result.summary());
+        stdout.println("metrics.json, report.md and " + html.getFileName() + " in " + out);
+        stdout.flush();
+        return 0;
+    }
+}

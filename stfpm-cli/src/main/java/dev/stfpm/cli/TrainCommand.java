@@ -1,0 +1,107 @@
+package dev.stfpm.cli;
+
+import dev.stfpm.core.StfpmConfig;
+import dev.stfpm.core.data.MvtecCategory;
+import dev.stfpm.nn.FeaturePyramid;
+import dev.stfpm.nn.StfpmModel;
+import dev.stfpm.nn.StfpmTrainer;
+import dev.stfpm.nn.onnx.OnnxTeacherImporter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stfpm train}: trains a student on a category's {@code train/good} images. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a student on <data>/train/good and save the model to one file. Defaults are the paper's.")
+final class TrainCommand implements Callable<Integer> {
+
+    private static final StfpmConfig PAPER = StfpmConfig.paper();
+
+    @Option(names = "--data", required = true, description = "category folder in the MVTec AD layout")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "model file to write")
+    Path out;
+
+    @Option(names = "--teacher", description = "teacher ONNX file (default: $STFPM_TEACHER, then " + TeacherLocator.DEFAULT + ")")
+    Path teacher;
+
+    @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")
+    int epochs = PAPER.epochs();
+
+    @Option(names = "--batch-size", description = "images per step (default: ${DEFAULT-VALUE})")
+    int batchSize = PAPER.batchSize();
+
+    @Option(names = "--seed", description = "seed of split, initialisation and batch order (default: ${DEFAULT-VALUE})")
+    long seed = PAPER.seed();
+
+    @Option(names = "--lr", description = "SGD learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate = PAPER.learningRate();
+
+    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    double momentum = PAPER.momentum();
+
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
+    double weightDecay = PAPER.weightDecay();
+
+    @Option(names = "--image-size", description = "input side in pixels (default: ${DEFAULT-VALUE})")
+    int imageSize = PAPER.imageSize();
+
+    @Option(names = "--validation-fraction", description = "share of train/good held out (default: ${DEFAULT-VALUE})")
+    double validationFraction = PAPER.validationFraction();
+
+    @Option(names = "--levels", split = ",", description = "pyramid levels (default: layer1,layer2,layer3)")
+    List<String> levels = PAPER.pyramidLevels();
+
+    @Override
+    public Integer call() throws IOException {
+        StfpmConfig config = new StfpmConfig(imageSize, levels, epochs, batchSize, learningRate, momentum,
+                weightDecay, validationFraction, seed);
+        List<Path> images = MvtecCategory.open(data).trainImages();
+        Path teacherFile = TeacherLocator.locate(teacher, System.getenv());
+        checkWritable(out);
+        FeaturePyramid teacherNet = FeaturePyramid.teacher(OnnxTeacherImporter.read(teacherFile), config);
+        System.out.printf("training on %d images of %s, teacher %s, %d epochs%n", images.size(), data, teacherFile, epochs);
+        StfpmTrainer.Provenance provenance = new StfpmTrainer.Provenance(
+                data.toAbsolutePath().toString(), teacherFile.toAbsolutePath().toString(), sha256(teacherFile));
+        StfpmModel model = new StfpmTrainer(config).train(teacherNet, images, provenance, e -> System.out.printf(
+                "epoch %3d/%d  loss %.5f  val %.5f  %6.1f s%s%n", e.epoch(), epochs, e.trainLoss(),
+                e.validationLoss(), e.seconds(), e.best() ? "  best" : ""));
+        model.save(out);
+        System.out.printf("saved %s (best epoch %d, validation loss %.5f, %.1f min)%n", out,
+                model.history().bestEpoch(), model.history().bestValidationLoss(), model.history().seconds() / 60);
+        return 0;
+    }
+
+    /** Fails before hours of training if the model file could not be written afterwards. */
+    private static void checkWritable(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+            Files.deleteIfExists(Files.createTempFile(parent, ".stfpm-write-check", ".tmp"));
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot write the model there (" + e.getMessage() + ")", e);
+        }
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a folder; --out takes the model file to write");
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

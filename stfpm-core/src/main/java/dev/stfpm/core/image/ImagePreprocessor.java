@@ -1,0 +1,211 @@
+package dev.stfpm.core.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns an image file into the network's input: RGB floats, bilinearly resized to a square,
+ * normalised with the ImageNet mean and standard deviation, laid out channel-first (CHW).
+ *
+ * <p>Reads whatever the JDK's ImageIO reads (PNG, JPEG, BMP, TIFF, GIF): 8- or 16-bit samples, grey
+ * or RGB, with or without alpha (alpha is dropped, grey is copied to all three channels). Resizing
+ * uses a triangle (bilinear) filter whose support widens with the reduction factor, as PIL's and
+ * torchvision's antialiased bilinear resize do, so a 900×900 photograph is averaged, not aliased.
+ * Instances are immutable and thread-safe.
+ */
+public final class ImagePreprocessor {
+
+    /** ImageNet channel means (RGB). */
+    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    /** ImageNet channel standard deviations (RGB). */
+    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+    private final int size;
+
+    /**
+     * @param size the side of the square output, 256 in the paper
+     */
+    public ImagePreprocessor(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("image size must be positive: " + size);
+        }
+        this.size = size;
+    }
+
+    /** @return the side of the square output */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Reads, resizes and normalises one image file.
+     *
+     * @param file the image
+     * @return {@code 3 × size × size} floats, channel-first
+     * @throws IOException if the file is missing, unreadable or not an image ImageIO can decode
+     */
+    public float[] load(Path file) throws IOException {
+        return normalise(resize(readRgb(file)));
+    }
+
+    /**
+     * Decodes an image file to RGB in [0, 1], channel-first, at its own size.
+     *
+     * @param file the image
+     * @return the decoded image
+     * @throws IOException if the file is missing, unreadable or not an image ImageIO can decode
+     */
+    public static RgbImage readRgb(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such image file");
+        }
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": cannot decode image (" + e.getMessage() + ")", e);
+        }
+        if (img == null) {
+            throw new IOException(file + ": not an image format ImageIO can read (PNG, JPEG, BMP, TIFF, GIF)");
+        }
+        return toRgb(img);
+    }
+
+    /**
+     * Converts a decoded image to RGB floats in [0, 1], channel-first, keeping 16-bit precision.
+     *
+     * @param img the image
+     * @return the image as RGB floats
+     */
+    public static RgbImage toRgb(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int plane = w * h;
+        float[] rgb = new float[3 * plane];
+        Raster r = img.getRaster();
+        int bands = r.getNumBands();
+        int type = r.getDataBuffer().getDataType();
+        boolean direct = img.getColorModel() instanceof ComponentColorModel
+                && (type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT)
+                && bands >= 1 && bands <= 4;
+        if (direct) {
+            float scale = 1f / ((1 << r.getSampleModel().getSampleSize(0)) - 1);
+            int colourBands = bands <= 2 ? 1 : 3;
+            int[] row = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                r.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int p = y * w + x;
+                    for (int c = 0; c < 3; c++) {
+                        int band = colourBands == 1 ? 0 : c;
+                        rgb[c * plane + p] = row[x * bands + band] * scale;
+                    }
+                }
+            }
+        } else {
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, row, 0, w);
+                for (int x = 0; x < w; x++) {
+                    int argb = row[x];
+                    int p = y * w + x;
+                    rgb[p] = (argb >>> 16 & 0xff) / 255f;
+                    rgb[plane + p] = (argb >>> 8 & 0xff) / 255f;
+                    rgb[2 * plane + p] = (argb & 0xff) / 255f;
+                }
+            }
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    /**
+     * Resizes to {@code size × size} with an antialiased bilinear (triangle) filter.
+     *
+     * @param image the image
+     * @return {@code 3 × size × size} floats, channel-first, same value range
+     */
+    public float[] resize(RgbImage image) {
+        Resampler horizontal = new Resampler(image.width(), size);
+        Resampler vertical = new Resampler(image.height(), size);
+        int w = image.width();
+        int h = image.height();
+        float[] out = new float[3 * size * size];
+        float[] tmp = new float[h * size];
+        for (int c = 0; c < 3; c++) {
+            int in = c * w * h;
+            for (int y = 0; y < h; y++) {
+                horizontal.apply(image.data(), in + y * w, 1, tmp, y * size, 1);
+            }
+            for (int x = 0; x < size; x++) {
+                vertical.apply(tmp, x, size, out, c * size * size + x, size);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Applies the ImageNet normalisation in place.
+     *
+     * @param chw {@code 3 × H × W} floats in [0, 1]
+     * @return the same array, normalised
+     */
+    public static float[] normalise(float[] chw) {
+        int plane = chw.length / 3;
+        for (int c = 0; c < 3; c++) {
+            float mean = IMAGENET_MEAN[c];
+            float inv = 1f / IMAGENET_STD[c];
+            for (int i = c * plane, end = i + plane; i < end; i++) {
+                chw[i] = (chw[i] - mean) * inv;
+            }
+        }
+        return chw;
+    }
+
+    /** Precomputed triangle-filter taps mapping {@code in} samples to {@code out}. */
+    private static final class Resampler {
+        private final int[] start;
+        private final float[][] weights;
+
+        Resampler(int in, int out) {
+            double scale = (double) in / out;
+            double support = Math.max(scale, 1.0);
+            start = new int[out];
+            weights = new float[out][];
+            for (int o = 0; o < out; o++) {
+                double centre = (o + 0.5) * scale;
+                int lo = Math.max(0, (int) Math.floor(centre - support));
+                int hi = Math.min(in, (int) Math.ceil(centre + support));
+                double[] w = new double[hi - lo];
+                double sum = 0;
+                for (int i = lo; i < hi; i++) {
+                    double t = Math.abs((i + 0.5 - centre) / support);
+                    w[i - lo] = Math.max(0, 1 - t);
+                    sum += w[i - lo];
+                }
+                start[o] = lo;
+                weights[o] = new float[w.length];
+                for (int k = 0; k < w.length; k++) {
+                    weights[o][k] = (float) (w[k] / sum);
+                }
+            }
+        }
+
+        void apply(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride) {
+            for (int o = 0; o < start.length; o++) {
+                float[] w = weights[o];
+                int s = srcOffset + start[o] * srcStride;
+                float acc = 0;
+                for (int k = 0; k < w.length; k++, s += srcStride) {
+                    acc += w[k] * src[s];
+                }
+                dst[dstOffset + o * dstStride] = acc;
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.stfpm.core.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads and writes NumPy {@code .npy} files and reads {@code .npz} archives.
+ *
+ * <p>Reading accepts little- and big-endian {@code float32}, {@code float64}, {@code (u)int8},
+ * {@code (u)int16}, {@code (u)int32}, {@code int64} and {@code bool} arrays in C order and converts
+ * them to {@code float}. Writing always produces little-endian {@code float32} ({@code <f4}), the
+ * format of every anomaly map this project writes. Malformed files raise an {@link IOException}
+ * that names the file and the problem.
+ */
+public final class Npy {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {
+    }
+
+    /**
+     * Reads one {@code .npy} file.
+     *
+     * @param file the file
+     * @return its values as floats
+     * @throws IOException if it cannot be read or is not a supported {@code .npy} array
+     */
+    public static NpyArray read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
+        }
+    }
+
+    /**
+     * Reads every array of an {@code .npz} archive (a zip of {@code .npy} files, stored or
+     * deflated).
+     *
+     * @param file the archive
+     * @return the arrays by name, without the {@code .npy} suffix, in archive order
+     * @throws IOException if it cannot be read or holds a malformed array
+     */
+    public static Map<String, NpyArray> readNpz(Path file) throws IOException {
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                String name = e.getName();
+                String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
+                arrays.put(key, read(zip, file + ":" + name));
+            }
+        }
+        if (arrays.isEmpty()) {
+            throw new IOException(file + ": not an .npz archive (no arrays found)");
+        }
+        return arrays;
+    }
+
+    /**
+     * Parses one {@code .npy} stream.
+     *
+     * @param in     the stream, positioned at the magic string; read up to the end of the array
+     * @param source a name for error messages
+     * @return the array
+     * @throws IOException if the stream is not a supported {@code .npy} array
+     */
+    public static NpyArray read(InputStream in, String source) throws IOException {
+        byte[] magic = in.readNBytes(8);
+        if (magic.length < 8 || !startsWithMagic(magic)) {
+            throw new IOException(source + ": not a NumPy .npy file (bad magic string)");
+        }
+        int major = magic[6];
+        int headerLen;
+        if (major == 1) {
+            byte[] b = in.readNBytes(2);
+            headerLen = (b[0] & 0xff) | (b[1] & 0xff) << 8;
+        } else if (major == 2 || major == 3) {
+            byte[] b = in.readNBytes(4);
+            headerLen = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        } else {
+            throw new IOException(source + ": unsupported .npy format version " + major);
+        }
+        byte[] headerBytes = in.readNBytes(headerLen);
+        if (headerBytes.length != headerLen) {
+            throw new IOException(source + ": truncated .npy header");
+        }
+        String header = new String(headerBytes, StandardCharsets.ISO_8859_1);
+        String descr = group(DESCR, header, source, "descr");
+        if ("True".equals(group(FORTRAN, header, source, "fortran_order"))) {
+            throw new IOException(source + ": Fortran-ordered arrays are not supported");
+        }
+        int[] shape = parseShape(group(SHAPE, header, source, "shape"), source);
+        long count = 1;
+        for (int d : shape) {
+            count *= d;
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IOException(source + ": array of " + count + " values is too large");
+        }
+        DType type = DType.parse(descr, source);
+        byte[] raw = in.readNBytes((int) count * type.size);
+        if (raw.length != count * type.size) {
+            throw new IOException(source + ": truncated data, expected " + count * type.size
+                    + " bytes, found " + raw.length);
+        }
+        return new NpyArray(shape, type.toFloats(raw, (int) count));
+    }
+
+    /**
+     * Writes a little-endian {@code float32} {@code .npy} file (format version 1.0), creating parent
+     * folders as needed.
+     *
+     * @param file  the file to write
+     * @param data  the values in C order
+     * @param shape the dimensions
+     * @throws IOException if it cannot be written
+     */
+    public static void write(Path file, float[] data, int... shape) throws IOException {
+        NpyArray checked = new NpyArray(shape, data);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            write(out, checked);
+        }
+    }
+
+    /**
+     * Writes an array as a little-endian {@code float32} {@code .npy} stream.
+     *
+     * @param out   the stream
+     * @param array the array
+     * @throws IOException if the stream fails
+     */
+    public static void write(OutputStream out, NpyArray array) throws IOException {
+        StringBuilder shape = new StringBuilder();
+        for (int d : array.shape()) {
+            shape.append(d).append(", ");
+        }
+        if (array.rank() > 1) {
+            shape.setLength(shape.length() - 2);
+        } else if (array.rank() == 1) {
+            shape.setLength(shape.length() - 1);
+        }
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
+        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
+        int pad = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.write(MAGIC);
+        head.write(1);
+        head.write(0);
+        head.write(header.length() & 0xff);
+        head.write(header.length() >>> 8 & 0xff);
+        head.write(header.getBytes(StandardCharsets.ISO_8859_1));
+        out.write(head.toByteArray());
+        float[] data = array.data();
+        ByteBuffer buf = ByteBuffer.allocate(Math.min(data.length, 1 << 16) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < data.length; i++) {
+            buf.putFloat(data[i]);
+            if (!buf.hasRemaining()) {
+                out.write(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+        }
+        out.write(buf.array(), 0, buf.position());
+    }
+
+    private static boolean startsWithMagic(byte[] b) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (b[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String group(Pattern p, String header, String source, String key) throws IOException {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw new IOException(source + ": .npy header has no '" + key + "': " + header.trim());
+        }
+        return m.group(1);
+    }
+
+    private static int[] parseShape(String text, String source) throws IOException {
+        List<Integer> dims = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String t = part.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            try {
+                dims.add(Integer.parseInt(t.endsWith("L") ? t.substring(0, t.length() - 1) : t));
+            } catch (NumberFormatException e) {
+                throw new IOException(source + ": bad shape (" + text + ")", e);
+            }
+        }
+        return dims.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The element types this reader understands. */
+    private enum DType {
+        F4(4), F8(8), I1(1), U1(1), B1(1), I2(2), U2(2), I4(4), U4(4), I8(8);
+
+        final int size;
+        ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+
+        DType(int size) {
+            this.size = size;
+        }
+
+        static DType parse(String descr, String source) throws IOException {
+            if (descr.length() < 3) {
+                throw new IOException(source + ": unsupported dtype '" + descr + "'");
+            }
+            char endian = descr.charAt(0);
+            String code = descr.substring(1);
+            DType t = switch (code) {
+                case "f4" -> F4;
+                case "f8" -> F8;
+                case "i1" -> I1;
+                case "u1" -> U1;
+                case "b1" -> B1;
+                case "i2" -> I2;
+                case "u2" -> U2;
+                case "i4" -> I4;
+                case "u4" -> U4;
+                case "i8" -> I8;
+                default -> throw new IOException(source + ": unsupported dtype '" + descr
+                        + "' (supported: float32/64, (u)int8/16/32, int64, bool)");
+            };
+            if (endian == '>' && t.size > 1) {
+                throw new IOException(source + ": big-endian dtype '" + descr + "' is not supported");
+            }
+            return t;
+        }
+
+        float[] toFloats(byte[] raw, int n) {
+            ByteBuffer b = ByteBuffer.wrap(raw).order(order);
+            float[] out = new float[n];
+            switch (this) {
+                case F4 -> b.asFloatBuffer().get(out);
+                case F8 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (float) b.getDouble(i * 8);
+                    }
+                }
+                case I1 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = raw[i];
+                    }
+                }
+                case U1, B1 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = raw[i] & 0xff;
+                    }
+                }
+                case I2 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = b.getShort(i * 2);
+                    }
+                }
+                case U2 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = b.getShort(i * 2) & 0xffff;
+                    }
+                }
+                case I4 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = b.getInt(i * 4);
+                    }
+                }
+                case U4 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = b.getInt(i * 4) & 0xffffffffL;
+                    }
+                }
+                case I8 -> {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = b.getLong(i * 8);
+                    }
+                }
+                default -> throw new IllegalStateException(name());
+            }
+            return out;
+        }
+    }
+}

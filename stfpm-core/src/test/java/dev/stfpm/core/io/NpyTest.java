@@ -1,0 +1,101 @@
+package dev.stfpm.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NpyTest {
+
+    @Test
+    void writeThenReadRoundTrips(@TempDir Path dir) throws IOException {
+        float[] data = {0f, -1.5f, 3.25f, Float.MAX_VALUE, 1e-20f, 7f};
+        Path f = dir.resolve("a/b.npy");
+        Npy.write(f, data, 2, 3);
+        NpyArray back = Npy.read(f);
+        assertThat(back.shape()).containsExactly(2, 3);
+        assertThat(back.data()).containsExactly(data);
+        byte[] raw = Files.readAllBytes(f);
+        int headerLen = (raw[8] & 0xff) | (raw[9] & 0xff) << 8;
+        assertThat((10 + headerLen) % 64).as("header padded to 64 bytes, as NumPy writes it").isZero();
+        assertThat(new String(raw, 10, headerLen, StandardCharsets.ISO_8859_1))
+                .contains("'descr': '<f4'").contains("'shape': (2, 3)");
+    }
+
+    /** A .npy file as NumPy writes it, with another dtype. */
+    private static byte[] npy(String descr, String shape, byte[] data) throws IOException {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+        out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+        out.write(data);
+        return out.toByteArray();
+    }
+
+    @Test
+    void readsNpzWithIntegerAndDoubleArrays(@TempDir Path dir) throws IOException {
+        ByteBuffer f8 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.5).putDouble(-2);
+        ByteBuffer i8 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(3).putLong(-4);
+        Path npz = dir.resolve("v.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(npz))) {
+            put(zip, "masks.npy", npy("|u1", "(2, 2)", new byte[] {0, 1, (byte) 255, 0}));
+            put(zip, "maps.npy", npy("<f8", "(2,)", f8.array()));
+            put(zip, "labels.npy", npy("<i8", "(2,)", i8.array()));
+        }
+        Map<String, NpyArray> arrays = Npy.readNpz(npz);
+        assertThat(arrays).containsOnlyKeys("masks", "maps", "labels");
+        assertThat(arrays.get("masks").data()).containsExactly(0f, 1f, 255f, 0f);
+        assertThat(arrays.get("masks").shape()).containsExactly(2, 2);
+        assertThat(arrays.get("maps").data()).containsExactly(0.5f, -2f);
+        assertThat(arrays.get("labels").data()).containsExactly(3f, -4f);
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    @Test
+    void malformedFilesAreRefusedWithTheirName(@TempDir Path dir) throws IOException {
+        Path notNpy = dir.resolve("text.npy");
+        Files.writeString(notNpy, "hello, world");
+        assertThatThrownBy(() -> Npy.read(notNpy)).isInstanceOf(IOException.class)
+                .hasMessageContaining("text.npy").hasMessageContaining("bad magic");
+
+        Path truncated = dir.resolve("short.npy");
+        byte[] full = npy("<f4", "(4,)", new byte[8]);
+        Files.write(truncated, full);
+        assertThatThrownBy(() -> Npy.read(truncated)).hasMessageContaining("short.npy").hasMessageContaining("truncated");
+
+        Path fortran = dir.resolve("f.npy");
+        Files.write(fortran, npy("<f4", "(1,)", new byte[4]).clone());
+        byte[] b = Files.readAllBytes(fortran);
+        String s = new String(b, StandardCharsets.ISO_8859_1).replace("'fortran_order': False", "'fortran_order': True ");
+        Files.write(fortran, s.getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> Npy.read(fortran)).hasMessageContaining("Fortran");
+
+        Path complex = dir.resolve("c.npy");
+        Files.write(complex, npy("<c8", "(1,)", new byte[8]));
+        assertThatThrownBy(() -> Npy.read(complex)).hasMessageContaining("unsupported dtype '<c8'");
+    }
+
+    @Test
+    void writeChecksShape() {
+        assertThatThrownBy(() -> Npy.write(OutputStream.nullOutputStream(), new NpyArray(new int[] {2, 2}, new float[3])))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 2]");
+    }
+}

@@ -1,0 +1,158 @@
+package dev.stfpm.nn;
+
+import dev.stfpm.core.StfpmConfig;
+import dev.stfpm.nn.onnx.ConvWeights;
+import dev.stfpm.nn.onnx.TeacherWeights;
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A ResNet-18 that maps an image batch to its feature pyramid: the outputs of the stages named in
+ * {@link StfpmConfig#pyramidLevels()} (conv2_x, conv3_x, conv4_x of the paper; torchvision's
+ * layer1, layer2, layer3). At 256×256 input these are 64×64×64, 128×32×32 and 256×16×16.
+ *
+ * <p>The {@linkplain #teacher teacher} holds pre-trained weights and is only ever run in inference
+ * mode. The {@linkplain #student student} has the same architecture, random initialisation, and a
+ * {@link PyramidMatchingLoss} output per level whose labels are the teacher's features, so fitting
+ * it minimises Eq. 3.
+ */
+public final class FeaturePyramid {
+
+    /** The name of the graph's input vertex. */
+    public static final String INPUT = "input";
+    /**
+     * Activations are channel-first: measured on oneDNN, NCHW trains faster than NHWC in
+     * Deeplearning4j 1.0.0-M2.1 (docs/DESIGN.md).
+     */
+    private static final CNN2DFormat FORMAT = CNN2DFormat.NCHW;
+
+    private final ComputationGraph graph;
+    private final List<String> levels;
+
+    private FeaturePyramid(ComputationGraph graph, List<String> levels) {
+        this.graph = graph;
+        this.levels = levels;
+    }
+
+    /**
+     * Builds the frozen teacher with imported weights (batch norm folded into the biases).
+     *
+     * @param weights the teacher's convolution weights
+     * @param config  image size and pyramid levels
+     * @return the teacher
+     */
+    public static FeaturePyramid teacher(TeacherWeights weights, StfpmConfig config) {
+        FeaturePyramid teacher = teacher(config);
+        ComputationGraph net = teacher.graph;
+        for (Layer layer : net.getLayers()) {
+            String name = layer.getConfig().getLayerName();
+            if (layer.paramTable().containsKey("W")) {
+                ConvWeights w = weights.conv(name);
+                INDArray kernel = layer.getParam("W");
+                INDArray bias = layer.getParam("b");
+                long[] expected = kernel.shape();
+                if (expected[0] != w.outChannels() || expected[1] != w.inChannels()
+                        || expected[2] != w.kernelH() || expected[3] != w.kernelW()) {
+                    throw new IllegalArgumentException("teacher weights for " + name + " have shape ["
+                            + w.outChannels() + ", " + w.inChannels() + ", " + w.kernelH() + ", " + w.kernelW()
+                            + "], the network needs " + java.util.Arrays.toString(expected));
+                }
+                kernel.assign(Nd4j.create(w.weight(), expected, 'c'));
+                bias.assign(Nd4j.create(w.bias(), bias.shape(), 'c'));
+            }
+        }
+        return teacher;
+    }
+
+    /**
+     * Builds the teacher's architecture with untrained weights, to load saved parameters into.
+     *
+     * @param config image size and pyramid levels
+     * @return the teacher network, weights still to be set
+     */
+    public static FeaturePyramid teacher(StfpmConfig config) {
+        OneDnn.enable();
+        GraphBuilder g = base(config).graphBuilder();
+        List<String> outputs = trunk(g, config, ResNet18.Variant.FOLDED_BATCH_NORM);
+        g.setOutputs(outputs.toArray(String[]::new));
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        return new FeaturePyramid(net, config.pyramidLevels());
+    }
+
+    /**
+     * Builds a randomly initialised student, seeded by {@link StfpmConfig#seed()}, ready to train
+     * with SGD (classical momentum, L2 weight decay) as configured.
+     *
+     * @param config every setting
+     * @return the student
+     */
+    public static FeaturePyramid student(StfpmConfig config) {
+        OneDnn.enable();
+        NeuralNetConfiguration.Builder base = base(config)
+                .updater(new SgdMomentum(config.learningRate(), config.momentum()))
+                .l2(config.weightDecay())
+                .miniBatch(false);
+        GraphBuilder g = base.graphBuilder();
+        List<String> outputs = trunk(g, config, ResNet18.Variant.BATCH_NORM);
+        String[] losses = new String[outputs.size()];
+        for (int i = 0; i < outputs.size(); i++) {
+            losses[i] = outputs.get(i) + ".loss";
+            g.addLayer(losses[i], new PyramidMatchingLoss(losses[i]), outputs.get(i));
+        }
+        g.setOutputs(losses);
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        return new FeaturePyramid(net, config.pyramidLevels());
+    }
+
+    private static NeuralNetConfiguration.Builder base(StfpmConfig config) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(config.seed())
+                .dataType(DataType.FLOAT)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .cacheMode(CacheMode.DEVICE)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+    }
+
+    /** Adds input and trunk; returns the configured levels' vertex names. */
+    private static List<String> trunk(GraphBuilder g, StfpmConfig config, ResNet18.Variant variant) {
+        g.addInputs(INPUT).setInputTypes(InputType.convolutional(config.imageSize(), config.imageSize(), 3, FORMAT));
+        int stages = StfpmConfig.ALL_LEVELS.indexOf(config.pyramidLevels().get(config.pyramidLevels().size() - 1)) + 1;
+        List<String> all = ResNet18.addTrunk(g, INPUT, variant, stages, FORMAT);
+        return all.stream().filter(config.pyramidLevels()::contains).toList();
+    }
+
+    /**
+     * Runs the network in inference mode.
+     *
+     * @param images {@code [N, 3, S, S]} normalised images
+     * @return one {@code [N, C, H, W]} feature map per pyramid level, in level order; detached
+     *         from any workspace
+     */
+    public INDArray[] features(INDArray images) {
+        return graph.output(false, images);
+    }
+
+    /** @return the pyramid levels, in network order */
+    public List<String> levels() {
+        return levels;
+    }
+
+    /** @return the underlying Deeplearning4j graph (for training, saving and benchmarks) */
+    public ComputationGraph graph() {
+        return graph;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.stfpm.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stfpm.core.StfpmConfig;
+import dev.stfpm.core.io.Npy;
+import dev.stfpm.core.io.NpyArray;
+import dev.stfpm.nn.onnx.OnnxTeacherImporter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The imported ImageNet teacher reproduces an independent PyTorch forward pass. */
+class TeacherParityTest {
+
+    @Test
+    void teacherReproducesParityVectorOnAllThreeLevels() throws Exception {
+        var weights = OnnxTeacherImporter.read(SharedFiles.require("weights/resnet18-imagenet-layer1-3.onnx"));
+        Map<String, NpyArray> parity = Npy.readNpz(SharedFiles.require("weights/teacher-parity.npz"));
+        FeaturePyramid teacher = FeaturePyramid.teacher(weights, StfpmConfig.paper());
+        assertThat(OneDnn.isActive(teacher.graph())).as("convolutions run on oneDNN").isTrue();
+
+        NpyArray input = parity.get("input");
+        INDArray[] features = teacher.features(Nd4j.create(input.data(), toLong(input.shape()), 'c'));
+
+        String[] levels = {"layer1", "layer2", "layer3"};
+        for (int l = 0; l < levels.length; l++) {
+            NpyArray expected = parity.get(levels[l]);
+            assertThat(features[l].shape()).as(levels[l]).containsExactly(toLong(expected.shape()));
+            float[] actual = features[l].dup('c').data().asFloat();
+            double maxError = 0;
+            for (int i = 0; i < actual.length; i++) {
+                maxError = Math.max(maxError, Math.abs(actual[i] - expected.data()[i]));
+            }
+            assertThat(maxError).as("max abs error of %s", levels[l]).isLessThanOrEqualTo(1e-3);
+        }
+    }
+
+    private static long[] toLong(int[] shape) {
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            out[i] = shape[i];
+        }
+        return out;
+    }
+}

@@ -51,7 +51,7 @@ public class NetworkBenchmark {
         student = FeaturePyramid.student(config);
         anomalyMap = new AnomalyMap(3, config.imageSize());
         Nd4j.getRandom().setSeed(7);
-        images = Nd4j.randn(DataType.FLOAT, batch, 3, config.imageSize(), config.imageSize());
+        images = Nd4j.randn(DataType.FLOAT, batch, config.imageSize(), config.imageSize(), 3);
         trainingBatch = new MultiDataSet(new INDArray[] {images}, teacher.features(images));
     }
 

@@ -31,11 +31,7 @@ public final class FeaturePyramid {
 
     /** The name of the graph's input vertex. */
     public static final String INPUT = "input";
-    /**
-     * Activations are channel-first: measured on oneDNN, NCHW trains faster than NHWC in
-     * Deeplearning4j 1.0.0-M2.1 (docs/DESIGN.md).
-     */
-    private static final CNN2DFormat FORMAT = CNN2DFormat.NCHW;
+
 
     private final ComputationGraph graph;
     private final List<String> levels;
@@ -129,21 +125,48 @@ public final class FeaturePyramid {
 
     /** Adds input and trunk; returns the configured levels' vertex names. */
     private static List<String> trunk(GraphBuilder g, StfpmConfig config, ResNet18.Variant variant) {
-        g.addInputs(INPUT).setInputTypes(InputType.convolutional(config.imageSize(), config.imageSize(), 3, FORMAT));
+        g.addInputs(INPUT).setInputTypes(InputType.convolutional(config.imageSize(), config.imageSize(), 3, CNN2DFormat.NHWC));
         int stages = StfpmConfig.ALL_LEVELS.indexOf(config.pyramidLevels().get(config.pyramidLevels().size() - 1)) + 1;
-        List<String> all = ResNet18.addTrunk(g, INPUT, variant, stages, FORMAT);
+        List<String> all = ResNet18.addTrunk(g, INPUT, variant, stages);
         return all.stream().filter(config.pyramidLevels()::contains).toList();
     }
 
     /**
      * Runs the network in inference mode.
      *
-     * @param images {@code [N, 3, S, S]} normalised images
+     * @param images {@code [N, S, S, 3]} normalised images, channels-last (see {@link #images})
      * @return one {@code [N, C, H, W]} feature map per pyramid level, in level order; detached
      *         from any workspace
      */
     public INDArray[] features(INDArray images) {
         return graph.output(false, images);
+    }
+
+    /**
+     * Packs preprocessed images into the networks' input.
+     *
+     * @param images {@code 3 × size × size} channel-first images, as
+     *               {@link dev.stfpm.core.image.ImagePreprocessor#load} returns them
+     * @param size   the side of each image
+     * @return {@code [N, size, size, 3]}
+     */
+    public static INDArray images(List<float[]> images, int size) {
+        int plane = size * size;
+        float[] packed = new float[images.size() * 3 * plane];
+        for (int i = 0; i < images.size(); i++) {
+            float[] img = images.get(i);
+            if (img.length != 3 * plane) {
+                throw new IllegalArgumentException("image " + i + " has " + img.length + " values, expected 3x"
+                        + size + "x" + size);
+            }
+            int base = i * 3 * plane;
+            for (int p = 0; p < plane; p++) {
+                packed[base + 3 * p] = img[p];
+                packed[base + 3 * p + 1] = img[plane + p];
+                packed[base + 3 * p + 2] = img[2 * plane + p];
+            }
+        }
+        return Nd4j.create(packed, new long[] {images.size(), size, size, 3}, 'c');
     }
 
     /** @return the pyramid levels, in network order */

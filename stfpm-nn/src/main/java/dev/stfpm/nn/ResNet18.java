@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -18,6 +19,10 @@ import org.nd4j.linalg.activations.Activation;
  * Deeplearning4j graph. Vertex names follow torchvision ({@code conv1}, {@code layer2.0.conv1},
  * {@code layer2.0.downsample.0}, …); the output of each stage is the vertex named after it
  * ({@code layer1}, {@code layer2}, {@code layer3}), the feature pyramid's levels.
+ *
+ * <p>The stem (conv1, bn1, ReLU, max pooling) runs channels-last and the stages channels-first:
+ * oneDNN's max pooling is about seven times slower on channels-first data, while the stages train
+ * faster channels-first (docs/DESIGN.md). {@link ChannelsFirst} converts between them once.
  *
  * <p>Two variants share the layout. The <em>student</em> has batch norm after every convolution,
  * trained from scratch. The <em>teacher</em> is used only for inference, so its batch norms are
@@ -46,22 +51,24 @@ public final class ResNet18 {
     /**
      * Adds the trunk up to the deepest of the requested stages.
      *
-     * @param g       the graph under construction; its input must be 3-channel images, NCHW
+     * @param g       the graph under construction; its input must be 3-channel images, channels-last
+     *                ({@code [N, H, W, 3]})
      * @param input   the name of the input vertex
      * @param variant teacher or student layout
      * @param stages  how many stages to build (1 to 3: up to layer1, layer2 or layer3)
-     * @param format  the activations' layout, NCHW or NHWC
      * @return the names of the stage outputs, {@code layer1} … in order
      */
-    public static List<String> addTrunk(GraphBuilder g, String input, Variant variant, int stages, CNN2DFormat format) {
+    public static List<String> addTrunk(GraphBuilder g, String input, Variant variant, int stages) {
         if (stages < 1 || stages > 3) {
             throw new IllegalArgumentException("stages must be 1..3: " + stages);
         }
-        Builder b = new Builder(g, variant, format);
-        String x = b.convBnRelu("conv1", "bn1", "relu", input, 3, WIDTH[0], 7, 2, 3);
-        g.addLayer("maxpool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).dataFormat(format)
+        Builder stem = new Builder(g, variant, CNN2DFormat.NHWC);
+        String x = stem.convBnRelu("conv1", "bn1", "relu", input, 3, WIDTH[0], 7, 2, 3);
+        g.addLayer("maxpool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).dataFormat(CNN2DFormat.NHWC)
                 .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), x);
-        x = "maxpool";
+        g.addVertex("maxpool.nchw", new PreprocessorVertex(new ChannelsFirst()), "maxpool");
+        x = "maxpool.nchw";
+        Builder b = new Builder(g, variant, CNN2DFormat.NCHW);
         List<String> outputs = new ArrayList<>();
         for (int stage = 1; stage <= stages; stage++) {
             int in = WIDTH[stage - 1];

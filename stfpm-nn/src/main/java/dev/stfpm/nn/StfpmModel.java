@@ -108,7 +108,7 @@ public final class StfpmModel {
     /**
      * Anomaly maps of a batch of preprocessed images (Eq. 4).
      *
-     * @param images {@code [N, 3, S, S]} normalised images
+     * @param images {@code [N, S, S, 3]} normalised images ({@link FeaturePyramid#images})
      * @return {@code [N, S, S]} maps
      */
     public INDArray anomalyMaps(INDArray images) {
@@ -147,7 +147,7 @@ public final class StfpmModel {
             for (Path image : batch) {
                 pixels.add(preprocessor.load(image));
             }
-            INDArray x = ImageBatch.of(pixels, s);
+            INDArray x = FeaturePyramid.images(pixels, s);
             INDArray maps = anomalyMaps(x);
             float[] scores = AnomalyMap.scores(maps);
             INDArray rowMajor = maps.dup('c');

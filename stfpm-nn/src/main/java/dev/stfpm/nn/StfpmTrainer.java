@@ -97,6 +97,9 @@ public final class StfpmTrainer {
                 NativeMemory.release(bestParams);
                 bestParams = student.graph().params().dup();
             }
+            // Deeplearning4j's layers leave temporaries off-heap that only a collection frees; one per
+            // epoch keeps a run's memory flat (a small heap alone may wait gigabytes for one).
+            Nd4j.getMemoryManager().invokeGc();
             EpochResult result = new EpochResult(epoch, trainLoss, valLoss, (System.nanoTime() - t0) / 1e9, best);
             epochs.add(result);
             onEpoch.accept(result);
@@ -144,7 +147,7 @@ public final class StfpmTrainer {
         int chunk = Math.max(1, config.batchSize());
         for (int start = 0; start < files.size(); start += chunk) {
             int n = Math.min(chunk, files.size() - start);
-            INDArray x = ImageBatch.of(java.util.Arrays.asList(pixels).subList(start, start + n), s);
+            INDArray x = FeaturePyramid.images(java.util.Arrays.asList(pixels).subList(start, start + n), s);
             INDArray[] features = teacher.features(x);
             for (int i = 0; i < n; i++) {
                 INDArray[] own = new INDArray[features.length];
@@ -165,14 +168,19 @@ public final class StfpmTrainer {
 
     /** Concatenates samples into one mini-batch: images as input, teacher features as labels. */
     private static MultiDataSet stack(List<Sample> batch) {
-        INDArray x = Nd4j.concat(0, batch.stream().map(Sample::image).toArray(INDArray[]::new));
+        INDArray x = concat(batch.stream().map(Sample::image).toArray(INDArray[]::new));
         int levels = batch.get(0).teacher().length;
         INDArray[] labels = new INDArray[levels];
         for (int l = 0; l < levels; l++) {
             int level = l;
-            labels[l] = Nd4j.concat(0, batch.stream().map(smp -> smp.teacher()[level]).toArray(INDArray[]::new));
+            labels[l] = concat(batch.stream().map(smp -> smp.teacher()[level]).toArray(INDArray[]::new));
         }
         return new MultiDataSet(new INDArray[] {x}, labels);
+    }
+
+    /** A new array holding the parts one after another (never one of the parts itself). */
+    private static INDArray concat(INDArray[] parts) {
+        return parts.length == 1 ? parts[0].dup() : Nd4j.concat(0, parts);
     }
 
     private static String software() {

@@ -27,7 +27,7 @@ class StfpmModelTest {
     @Test
     void pyramidHasThePapersShapes() {
         FeaturePyramid teacher = FeaturePyramid.teacher(StfpmConfig.paper());
-        INDArray[] f = teacher.features(Nd4j.zeros(DataType.FLOAT, 1, 3, 256, 256));
+        INDArray[] f = teacher.features(Nd4j.zeros(DataType.FLOAT, 1, 256, 256, 3));
         assertThat(f).hasSize(3);
         assertThat(f[0].shape()).containsExactly(1, 64, 64, 64);
         assertThat(f[1].shape()).containsExactly(1, 128, 32, 32);
@@ -38,7 +38,7 @@ class StfpmModelTest {
     @Test
     void fewerLevelsGiveFewerOutputs() {
         StfpmConfig two = SMALL.withPyramidLevels(List.of("layer1", "layer2"));
-        INDArray[] f = FeaturePyramid.student(two).features(Nd4j.zeros(DataType.FLOAT, 2, 3, 64, 64));
+        INDArray[] f = FeaturePyramid.student(two).features(Nd4j.zeros(DataType.FLOAT, 2, 64, 64, 3));
         assertThat(f).hasSize(2);
         assertThat(f[1].shape()).containsExactly(2, 128, 8, 8);
     }
@@ -47,7 +47,7 @@ class StfpmModelTest {
     void saveAndLoadGiveIdenticalMaps(@TempDir Path dir) throws IOException {
         StfpmModel model = untrained().withCalibration(new AnomalyCalibration(0.5, 0.4, 0.1, 0.9, "test set"));
         Nd4j.getRandom().setSeed(11);
-        INDArray images = Nd4j.randn(DataType.FLOAT, 2, 3, 64, 64);
+        INDArray images = Nd4j.randn(DataType.FLOAT, 2, 64, 64, 3);
         INDArray before = model.anomalyMaps(images);
         Path file = dir.resolve("sub/model.stfpm");
         model.save(file);

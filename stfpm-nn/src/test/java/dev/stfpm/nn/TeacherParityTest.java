@@ -22,7 +22,8 @@ class TeacherParityTest {
         assertThat(OneDnn.isActive(teacher.graph())).as("convolutions run on oneDNN").isTrue();
 
         NpyArray input = parity.get("input");
-        INDArray[] features = teacher.features(Nd4j.create(input.data(), toLong(input.shape()), 'c'));
+        INDArray nchw = Nd4j.create(input.data(), toLong(input.shape()), 'c');
+        INDArray[] features = teacher.features(nchw.permute(0, 2, 3, 1).dup('c'));
 
         String[] levels = {"layer1", "layer2", "layer3"};
         for (int l = 0; l < levels.length; l++) {

@@ -4,6 +4,7 @@ import dev.stfpm.core.data.MvtecCategory;
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.nn.Prediction;
 import dev.stfpm.nn.StfpmModel;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -12,13 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code stfpm predict}: anomaly maps and scores for any images. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Write each image's anomaly map (<out>/<name>.npy, float32 HxW) and <out>/scores.csv.")
+        description = {"Write each image's anomaly map (<out>/<name>.npy, float32 HxW) and <out>/scores.csv.",
+            "A model with thresholds ('stfpm test --save-calibration') also gives each image a normalised score, "
+                    + "a decision and a predicted mask (<out>/<name>_mask.png)."})
 final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "model file written by 'stfpm train'")
@@ -37,12 +41,19 @@ final class PredictCommand implements Callable<Integer> {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         List<Prediction> predictions = m.predict(targets.stream().map(Target::image).toList());
+        boolean calibrated = m.calibration().isPresent();
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("scores.csv")))) {
-            csv.println("path,score");
+            csv.println(calibrated ? "path,score,normalised_score,anomalous" : "path,score");
             for (int i = 0; i < predictions.size(); i++) {
                 Prediction p = predictions.get(i);
-                Npy.write(out.resolve(targets.get(i).map()), p.map(), p.size(), p.size());
-                csv.println(csvField(p.image().toString()) + "," + p.score());
+                Path map = out.resolve(targets.get(i).map());
+                Npy.write(map, p.map(), p.size(), p.size());
+                String row = csvField(p.image().toString()) + "," + p.score();
+                if (calibrated) {
+                    row += "," + p.normalisedScore().orElseThrow() + "," + p.anomalous().orElseThrow();
+                    writeMask(map.resolveSibling(MvtecCategory.stem(map) + "_mask.png"), p.predictedMask().orElseThrow(), p.size());
+                }
+                csv.println(row);
             }
         }
         System.out.printf("%d images, %.1f ms per image; maps and scores.csv in %s%n", predictions.size(),
@@ -73,6 +84,15 @@ final class PredictCommand implements Callable<Integer> {
             throw new IOException(inputs + ": no images found (PNG, JPEG, BMP or TIFF)");
         }
         return targets;
+    }
+
+    /** The predicted defect mask as an 8-bit PNG (255 = defect), like MVTec AD's ground truth. */
+    private static void writeMask(Path file, boolean[] mask, int size) throws IOException {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < mask.length; i++) {
+            img.getRaster().setSample(i % size, i / size, 0, mask[i] ? 255 : 0);
+        }
+        ImageIO.write(img, "png", file.toFile());
     }
 
     private static String csvField(String s) {

@@ -63,14 +63,9 @@ final class TestCommand implements Callable<Integer> {
             }
         }
         System.out.printf("%d test images, %.1f ms per image%n", tests.size(), msPerImage);
-        System.out.printf("image AUROC %s  pixel AUROC %s  AU-PRO(%.2f) %s%n", fmt(result.overall().imageAuroc()),
-                fmt(result.overall().pixelAuroc()), proLimit, fmt(result.overall().auPro()));
+        System.out.println(result.summary());
         System.out.printf("metrics.json, report.md and report.html in %s%s%n", out,
                 saveCalibration && calibration.isPresent() ? "; thresholds saved in " + model : "");
         return 0;
-    }
-
-    private static String fmt(Object metric) {
-        return String.valueOf(metric);
     }
 }

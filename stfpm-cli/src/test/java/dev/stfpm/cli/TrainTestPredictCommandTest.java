@@ -95,10 +95,11 @@ class TrainTestPredictCommandTest {
                 data.resolve("test/scratch/000.png").toString(), data.resolve("train").toString());
         assertThat(predict.exit()).as(predict.stderr()).isZero();
         List<String> csv = Files.readAllLines(predicted.resolve("scores.csv"));
-        assertThat(csv.get(0)).startsWith("path,score");
+        assertThat(csv.get(0)).isEqualTo("path,score,normalised_score,anomalous");
         assertThat(csv).hasSize(1 + 1 + 6);
         assertThat(csv.get(1).split(",")).hasSize(csv.get(0).split(",").length);
         assertThat(predicted.resolve("000.npy")).isRegularFile();
+        assertThat(predicted.resolve("000_mask.png")).isRegularFile();
         assertThat(predicted.resolve("train/good/0.npy")).isRegularFile();
     }
 

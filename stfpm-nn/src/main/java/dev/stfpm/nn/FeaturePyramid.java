@@ -3,7 +3,9 @@ package dev.stfpm.nn;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.nn.onnx.ConvWeights;
 import dev.stfpm.nn.onnx.TeacherWeights;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -129,6 +131,46 @@ public final class FeaturePyramid {
         int stages = StfpmConfig.ALL_LEVELS.indexOf(config.pyramidLevels().get(config.pyramidLevels().size() - 1)) + 1;
         List<String> all = ResNet18.addTrunk(g, INPUT, variant, stages);
         return all.stream().filter(config.pyramidLevels()::contains).toList();
+    }
+
+    /**
+     * An inference-only copy of this student with every batch norm (running statistics) folded into
+     * the convolution before it: the same features as {@link #features}, computed by the teacher's
+     * smaller graph. {@link StfpmModel} tests images with it.
+     *
+     * @param config the settings this student was built with
+     * @return the folded network
+     */
+    public FeaturePyramid foldBatchNorm(StfpmConfig config) {
+        Map<String, ConvWeights> convs = new HashMap<>();
+        for (String name : ResNet18.convNames()) {
+            if (graph.getVertex(name) == null) {
+                continue;
+            }
+            INDArray w = graph.getLayer(name).getParam("W");
+            long[] k = w.shape();
+            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3],
+                    w.dup('c').data().asFloat(), new float[(int) k[0]]);
+            Layer bn = graph.getLayer(ResNet18.batchNormAfter(name));
+            float[] variance = bn.paramTable().containsKey("var") ? floats(bn.getParam("var"))
+                    : varianceFromLog10Std(floats(bn.getParam("log10stdev")));
+            convs.put(name, conv.foldBatchNorm(floats(bn.getParam("gamma")), floats(bn.getParam("beta")),
+                    floats(bn.getParam("mean")), variance, ResNet18.BN_EPS));
+        }
+        return teacher(new TeacherWeights(convs), config);
+    }
+
+    /** Deeplearning4j stores {@code log10(std)} by default; its inference uses {@code var = std²}. */
+    private static float[] varianceFromLog10Std(float[] log10Std) {
+        float[] var = new float[log10Std.length];
+        for (int i = 0; i < var.length; i++) {
+            var[i] = (float) Math.pow(10, 2.0 * log10Std[i]);
+        }
+        return var;
+    }
+
+    private static float[] floats(INDArray a) {
+        return a.dup('c').data().asFloat();
     }
 
     /**

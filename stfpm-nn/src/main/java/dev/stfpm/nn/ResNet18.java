@@ -99,6 +99,21 @@ public final class ResNet18 {
         return names;
     }
 
+    /**
+     * @param conv the torchvision name of a convolution
+     * @return the name of the student's batch norm that follows it ({@code layer1.0.conv2} →
+     *         {@code layer1.0.bn2}, {@code layer2.0.downsample.0} → {@code layer2.0.downsample.1})
+     */
+    public static String batchNormAfter(String conv) {
+        if (conv.equals("conv1")) {
+            return "bn1";
+        }
+        if (conv.endsWith(".downsample.0")) {
+            return conv.substring(0, conv.length() - 1) + "1";
+        }
+        return conv.replace(".conv", ".bn");
+    }
+
     /** Adds layers in one variant's layout. */
     private record Builder(GraphBuilder g, Variant variant, CNN2DFormat format) {
 

@@ -49,6 +49,7 @@ public final class StfpmModel {
     private final StfpmConfig config;
     private final FeaturePyramid teacher;
     private final FeaturePyramid student;
+    private final FeaturePyramid foldedStudent;
     private final TrainingHistory history;
     private final ImagePreprocessor preprocessor;
     private final AnomalyMap anomalyMap;
@@ -66,6 +67,7 @@ public final class StfpmModel {
         this.config = config;
         this.teacher = teacher;
         this.student = student;
+        this.foldedStudent = student.foldBatchNorm(config);
         this.history = history;
         this.calibration = calibration;
         this.preprocessor = new ImagePreprocessor(config.imageSize());
@@ -106,14 +108,15 @@ public final class StfpmModel {
     }
 
     /**
-     * Anomaly maps of a batch of preprocessed images (Eq. 4).
+     * Anomaly maps of a batch of preprocessed images (Eq. 4). The student runs with its batch norms
+     * folded into its convolutions ({@link FeaturePyramid#foldBatchNorm}): same features, less work.
      *
      * @param images {@code [N, S, S, 3]} normalised images ({@link FeaturePyramid#images})
      * @return {@code [N, S, S]} maps
      */
     public INDArray anomalyMaps(INDArray images) {
         INDArray[] t = teacher.features(images);
-        INDArray[] s = student.features(images);
+        INDArray[] s = foldedStudent.features(images);
         INDArray maps = anomalyMap.compute(t, s);
         NativeMemory.release(t);
         NativeMemory.release(s);

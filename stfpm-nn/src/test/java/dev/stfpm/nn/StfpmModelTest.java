@@ -44,6 +44,25 @@ class StfpmModelTest {
     }
 
     @Test
+    void foldedStudentComputesTheStudentsFeatures() {
+        FeaturePyramid teacher = FeaturePyramid.teacher(SMALL);
+        FeaturePyramid student = FeaturePyramid.student(SMALL);
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 4, 64, 64, 3);
+        var batch = new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, teacher.features(x));
+        for (int i = 0; i < 3; i++) {
+            student.graph().fit(batch); // moves running statistics, γ and β away from their initial values
+        }
+        INDArray[] expected = student.features(x);
+        INDArray[] folded = student.foldBatchNorm(SMALL).features(x);
+        for (int l = 0; l < expected.length; l++) {
+            double scale = expected[l].amaxNumber().doubleValue();
+            double maxError = expected[l].sub(folded[l]).amaxNumber().doubleValue();
+            assertThat(maxError).as("level %d, features up to %.3g", l, scale).isLessThan(1e-4 * scale);
+        }
+    }
+
+    @Test
     void saveAndLoadGiveIdenticalMaps(@TempDir Path dir) throws IOException {
         StfpmModel model = untrained().withCalibration(new AnomalyCalibration(0.5, 0.4, 0.1, 0.9, "test set"));
         Nd4j.getRandom().setSeed(11);

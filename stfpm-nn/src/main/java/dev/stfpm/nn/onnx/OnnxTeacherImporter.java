@@ -435,18 +435,15 @@ public final class OnnxTeacherImporter {
                 default -> throw nodeError(bn, role, "unexpected attribute '" + a.getName() + "'");
             }
         }
-        int per = w.length / channels;
-        for (int o = 0; o < channels; o++) {
-            double var = p[3][o] + (double) eps;
-            if (!(var > 0)) {
-                throw nodeError(bn, role, "expected var + epsilon > 0, found " + var + " for channel " + o);
-            }
-            double s = p[0][o] / Math.sqrt(var);
-            for (int i = o * per; i < (o + 1) * per; i++) {
-                w[i] = (float) (w[i] * s);
-            }
-            b[o] = (float) ((b[o] - (double) p[2][o]) * s + p[1][o]);
+        ConvWeights folded;
+        try { // only the per-output-channel layout of w matters to the fold, so a flat kernel stands in
+
+            folded = new ConvWeights(channels, 1, 1, w.length / channels, w, b).foldBatchNorm(p[0], p[1], p[2], p[3], eps);
+        } catch (IllegalArgumentException e) {
+            throw nodeError(bn, role, e.getMessage());
         }
+        System.arraycopy(folded.weight(), 0, w, 0, w.length);
+        System.arraycopy(folded.bias(), 0, b, 0, b.length);
     }
 
     /** Conv or MaxPool attributes: kernel, strides, pads, dilations, groups, auto_pad. */

@@ -146,10 +146,7 @@ public final class StfpmModel {
         int s = config.imageSize();
         for (int start = 0; start < images.size(); start += BATCH) {
             List<Path> batch = images.subList(start, Math.min(images.size(), start + BATCH));
-            List<float[]> pixels = new ArrayList<>(batch.size());
-            for (Path image : batch) {
-                pixels.add(preprocessor.load(image));
-            }
+            List<float[]> pixels = preprocessor.loadAll(batch);
             INDArray x = FeaturePyramid.images(pixels, s);
             INDArray maps = anomalyMaps(x);
             float[] scores = AnomalyMap.scores(maps);

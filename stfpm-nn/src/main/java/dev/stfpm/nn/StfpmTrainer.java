@@ -3,7 +3,6 @@ package dev.stfpm.nn;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.image.ImagePreprocessor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -131,23 +129,12 @@ public final class StfpmTrainer {
     private List<Sample> prepare(FeaturePyramid teacher, List<Path> files) throws IOException {
         ImagePreprocessor pre = new ImagePreprocessor(config.imageSize());
         int s = config.imageSize();
-        float[][] pixels;
-        try {
-            pixels = IntStream.range(0, files.size()).parallel().mapToObj(i -> {
-                try {
-                    return pre.load(files.get(i));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toArray(float[][]::new);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        List<float[]> pixels = pre.loadAll(files);
         List<Sample> samples = new ArrayList<>(files.size());
         int chunk = Math.max(1, config.batchSize());
         for (int start = 0; start < files.size(); start += chunk) {
             int n = Math.min(chunk, files.size() - start);
-            INDArray x = FeaturePyramid.images(java.util.Arrays.asList(pixels).subList(start, start + n), s);
+            INDArray x = FeaturePyramid.images(pixels.subList(start, start + n), s);
             INDArray[] features = teacher.features(x);
             for (int i = 0; i < n; i++) {
                 INDArray[] own = new INDArray[features.length];

@@ -5,8 +5,10 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
@@ -52,6 +54,28 @@ public final class ImagePreprocessor {
      */
     public float[] load(Path file) throws IOException {
         return normalise(resize(readRgb(file)));
+    }
+
+    /**
+     * Reads, resizes and normalises several image files, decoding them in parallel (decoding a large
+     * PNG takes longer than running the networks on it).
+     *
+     * @param files the images
+     * @return one {@code 3 × size × size} array per file, in order
+     * @throws IOException if a file cannot be read (the message names it)
+     */
+    public List<float[]> loadAll(List<Path> files) throws IOException {
+        try {
+            return files.parallelStream().map(file -> {
+                try {
+                    return load(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /**

@@ -34,7 +34,6 @@ public final class FeaturePyramid {
     /** The name of the graph's input vertex. */
     public static final String INPUT = "input";
 
-
     private final ComputationGraph graph;
     private final List<String> levels;
 
@@ -149,8 +148,8 @@ public final class FeaturePyramid {
             }
             INDArray w = graph.getLayer(name).getParam("W");
             long[] k = w.shape();
-            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3],
-                    w.dup('c').data().asFloat(), new float[(int) k[0]]);
+            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3], floats(w),
+                    new float[(int) k[0]]);
             Layer bn = graph.getLayer(ResNet18.batchNormAfter(name));
             float[] variance = bn.paramTable().containsKey("var") ? floats(bn.getParam("var"))
                     : varianceFromLog10Std(floats(bn.getParam("log10stdev")));

@@ -64,10 +64,15 @@ public final class StfpmModel {
      */
     public StfpmModel(StfpmConfig config, FeaturePyramid teacher, FeaturePyramid student, TrainingHistory history,
                       AnomalyCalibration calibration) {
+        this(config, teacher, student, student.foldBatchNorm(config), history, calibration);
+    }
+
+    private StfpmModel(StfpmConfig config, FeaturePyramid teacher, FeaturePyramid student, FeaturePyramid foldedStudent,
+                       TrainingHistory history, AnomalyCalibration calibration) {
         this.config = config;
         this.teacher = teacher;
         this.student = student;
-        this.foldedStudent = student.foldBatchNorm(config);
+        this.foldedStudent = foldedStudent;
         this.history = history;
         this.calibration = calibration;
         this.preprocessor = new ImagePreprocessor(config.imageSize());
@@ -94,7 +99,7 @@ public final class StfpmModel {
      * @return the same model carrying them (networks are shared, not copied)
      */
     public StfpmModel withCalibration(AnomalyCalibration fitted) {
-        return new StfpmModel(config, teacher, student, history, fitted);
+        return new StfpmModel(config, teacher, student, foldedStudent, history, fitted);
     }
 
     /** @return the teacher network */

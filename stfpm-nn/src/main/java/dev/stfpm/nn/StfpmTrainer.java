@@ -143,6 +143,8 @@ public final class StfpmTrainer {
                 }
                 samples.add(new Sample(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)).dup('c'), own));
             }
+            NativeMemory.release(x);
+            NativeMemory.release(features);
         }
         return samples;
     }

@@ -111,6 +111,7 @@ public final class FeaturePyramid {
         g.setOutputs(losses);
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
+        BatchNormHelper.install(net);
         return new FeaturePyramid(net, config.pyramidLevels());
     }
 

@@ -1,28 +1,24 @@
 package dev.stfpm.nn;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The anomaly map of Eq. 4: at every pyramid level the per-position distance of Eq. 1
  * ({@link FeatureDistance}), bilinearly upsampled to the image size, and the product of the levels'
  * maps. The image's anomaly score is the map's maximum.
  *
- * <p>Built once as a small SameDiff graph, which runs fused on whichever ND4J backend is loaded (CPU
- * or CUDA). Upsampling uses half-pixel centres, which is what PyTorch's
- * {@code F.interpolate(mode="bilinear", align_corners=False)} computes. Not thread-safe: use one
- * instance per thread.
+ * <p>A fused kernel: it reads each level's features once to normalise them, once to measure the
+ * distances, and writes every pixel of the map once per level, with no intermediate arrays the size
+ * of the features. Images of a batch run in parallel. Upsampling uses half-pixel centres, which is
+ * what PyTorch's {@code F.interpolate(mode="bilinear", align_corners=False)} computes. Instances
+ * hold no state between calls and are safe to share between threads.
  */
 public final class AnomalyMap {
 
-    private final SameDiff sd = SameDiff.create();
     private final int levels;
     private final int size;
-    private final String output;
 
     /**
      * @param levels    the number of pyramid levels
@@ -32,17 +28,11 @@ public final class AnomalyMap {
         if (levels < 1) {
             throw new IllegalArgumentException("need at least one pyramid level");
         }
+        if (imageSize < 1) {
+            throw new IllegalArgumentException("image size must be positive: " + imageSize);
+        }
         this.levels = levels;
         this.size = imageSize;
-        SDVariable product = null;
-        for (int l = 0; l < levels; l++) {
-            SDVariable t = sd.placeHolder("teacher" + l, DataType.FLOAT, -1, -1, -1, -1);
-            SDVariable s = sd.placeHolder("student" + l, DataType.FLOAT, -1, -1, -1, -1);
-            SDVariable distance = sd.expandDims(FeatureDistance.perPosition(sd, t, s), 3); // [N, H, W, 1]
-            SDVariable upsampled = sd.image().resizeBiLinear(distance, imageSize, imageSize, false, true);
-            product = product == null ? upsampled : product.mul(upsampled); // Eq. 4
-        }
-        output = sd.squeeze(product, 3).name();
     }
 
     /**
@@ -57,12 +47,24 @@ public final class AnomalyMap {
             throw new IllegalArgumentException("expected " + levels + " pyramid levels, got "
                     + teacher.length + " teacher and " + student.length + " student feature maps");
         }
-        Map<String, INDArray> feed = new HashMap<>();
+        int images = (int) teacher[0].size(0);
+        Level[] level = new Level[levels];
         for (int l = 0; l < levels; l++) {
-            feed.put("teacher" + l, teacher[l]);
-            feed.put("student" + l, student[l]);
+            level[l] = Level.of(l, teacher[l], student[l], images, size);
         }
-        return sd.outputSingle(feed, output);
+        int pixels = size * size;
+        float[] maps = new float[images * pixels];
+        IntStream.range(0, images).parallel().forEach(i -> {
+            double[] product = new double[pixels];
+            java.util.Arrays.fill(product, 1);
+            for (Level l : level) {
+                l.multiplyUpsampled(i, product);
+            }
+            for (int p = 0; p < pixels; p++) {
+                maps[i * pixels + p] = (float) product[p];
+            }
+        });
+        return Nd4j.create(maps, new long[] {images, size, size}, 'c');
     }
 
     /**
@@ -76,5 +78,72 @@ public final class AnomalyMap {
     /** @return the side of the square maps */
     public int size() {
         return size;
+    }
+
+    /** One pyramid level's features, as plain arrays, and its upsampling from H×W to S×S. */
+    private record Level(float[] teacher, float[] student, int channels, int height, int width, Resampling rows,
+                         Resampling cols) {
+
+        static Level of(int index, INDArray teacher, INDArray student, int images, int size) {
+            if (teacher.rank() != 4 || !java.util.Arrays.equals(teacher.shape(), student.shape())
+                    || teacher.size(0) != images) {
+                throw new IllegalArgumentException("level " + index + ": teacher features "
+                        + java.util.Arrays.toString(teacher.shape()) + " and student features "
+                        + java.util.Arrays.toString(student.shape()) + " must both be [" + images + ", C, H, W]");
+            }
+            int h = (int) teacher.size(2);
+            int w = (int) teacher.size(3);
+            return new Level(floats(teacher), floats(student), (int) teacher.size(1), h, w,
+                    new Resampling(h, size), new Resampling(w, size));
+        }
+
+        private static float[] floats(INDArray a) {
+            return a.dup('c').data().asFloat();
+        }
+
+        /** Multiplies {@code product} (S×S) by this level's upsampled distance map of image {@code i}. */
+        void multiplyUpsampled(int i, double[] product) {
+            int positions = height * width;
+            double[] d = FeatureDistance.perPosition(teacher, student, i * channels * positions, channels, positions);
+            int s = cols.out;
+            for (int y = 0; y < rows.out; y++) {
+                int r0 = rows.low[y] * width;
+                int r1 = rows.high[y] * width;
+                double fy = rows.frac[y];
+                for (int x = 0; x < s; x++) {
+                    int c0 = cols.low[x];
+                    int c1 = cols.high[x];
+                    double fx = cols.frac[x];
+                    double top = d[r0 + c0] + fx * (d[r0 + c1] - d[r0 + c0]);
+                    double bottom = d[r1 + c0] + fx * (d[r1 + c1] - d[r1 + c0]);
+                    product[y * s + x] *= top + fy * (bottom - top); // Eq. 4
+                }
+            }
+        }
+    }
+
+    /**
+     * Bilinear sampling positions along one axis, from {@code in} to {@code out} samples with
+     * half-pixel centres: output {@code o} reads input {@code (o + ½)·in/out − ½}, clamped at 0.
+     */
+    private static final class Resampling {
+        final int out;
+        final int[] low;
+        final int[] high;
+        final double[] frac;
+
+        Resampling(int in, int out) {
+            this.out = out;
+            low = new int[out];
+            high = new int[out];
+            frac = new double[out];
+            double scale = (double) in / out;
+            for (int o = 0; o < out; o++) {
+                double src = Math.max(0, (o + 0.5) * scale - 0.5);
+                low[o] = Math.min((int) src, in - 1);
+                high[o] = Math.min(low[o] + 1, in - 1);
+                frac[o] = src - low[o];
+            }
+        }
     }
 }

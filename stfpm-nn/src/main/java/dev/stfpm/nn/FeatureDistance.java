@@ -8,9 +8,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * {@code ℓ(I)_ij = ½ ‖F̂t(I)_ij − F̂s(I)_ij‖²}, where {@code F̂} is the feature vector at
  * position {@code (i, j)} divided by its L2 norm over the channels.
  *
- * <p>Written once, as a SameDiff expression, and used both by the training loss
- * ({@link PyramidMatchingLoss}) and by the anomaly map ({@link AnomalyMap}), so that training and
- * testing measure exactly the same thing.
+ * <p>Eq. 1 lives here in two forms side by side: a SameDiff expression, which the training loss
+ * ({@link PyramidMatchingLoss}) differentiates, and a loop over plain arrays, which the anomaly map
+ * ({@link AnomalyMap}) fuses with Eq. 4. {@code FeatureDistanceTest} checks that both give the same
+ * distances, so training and testing measure exactly the same thing.
  */
 public final class FeatureDistance {
 
@@ -27,7 +28,7 @@ public final class FeatureDistance {
     }
 
     /**
-     * Eq. 1 at every position.
+     * Eq. 1 at every position, as a SameDiff expression.
      *
      * @param sd      the graph to add the expression to
      * @param teacher teacher features, {@code [N, C, H, W]}
@@ -44,5 +45,49 @@ public final class FeatureDistance {
         SDVariable squaredNorm = x.mul(x).sum(true, CHANNEL);
         SDVariable norm = sd.math.sqrt(sd.math.max(squaredNorm, sd.constant(EPS * EPS).castTo(x.dataType())));
         return x.div(norm);
+    }
+
+    /**
+     * Eq. 1 at every position of one image's feature map, on plain arrays (accumulated in double
+     * precision).
+     *
+     * @param teacher   teacher features; the image's {@code [C, H·W]} block starts at {@code offset}
+     * @param student   student features, same layout
+     * @param offset    where the image's block starts in both arrays
+     * @param channels  {@code C}
+     * @param positions {@code H·W}
+     * @return {@code H·W} distances, row-major
+     */
+    public static double[] perPosition(float[] teacher, float[] student, int offset, int channels, int positions) {
+        double[] teacherScale = inverseNorms(teacher, offset, channels, positions);
+        double[] studentScale = inverseNorms(student, offset, channels, positions);
+        double[] distance = new double[positions];
+        for (int c = 0; c < channels; c++) {
+            int row = offset + c * positions;
+            for (int p = 0; p < positions; p++) {
+                double diff = teacher[row + p] * teacherScale[p] - student[row + p] * studentScale[p];
+                distance[p] += diff * diff;
+            }
+        }
+        for (int p = 0; p < positions; p++) {
+            distance[p] *= 0.5; // Eq. 1
+        }
+        return distance;
+    }
+
+    /** {@code 1 / max(‖x‖, EPS)} of each position's channel vector. */
+    private static double[] inverseNorms(float[] x, int offset, int channels, int positions) {
+        double[] squared = new double[positions];
+        for (int c = 0; c < channels; c++) {
+            int row = offset + c * positions;
+            for (int p = 0; p < positions; p++) {
+                double v = x[row + p];
+                squared[p] += v * v;
+            }
+        }
+        for (int p = 0; p < positions; p++) {
+            squared[p] = 1 / Math.max(Math.sqrt(squared[p]), EPS);
+        }
+        return squared;
     }
 }

@@ -18,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -42,6 +46,12 @@ public final class StfpmModel {
     private static final String TEACHER = "teacher.npy";
     private static final String STUDENT = "student.npy";
     private static final int BATCH = 8;
+    /** Runs teacher forward passes beside the student's (see {@link #anomalyMaps}). */
+    private static final ExecutorService TEACHER_THREAD = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "stfpm-teacher");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -115,17 +125,34 @@ public final class StfpmModel {
     /**
      * Anomaly maps of a batch of preprocessed images (Eq. 4). The student runs with its batch norms
      * folded into its convolutions ({@link FeaturePyramid#foldBatchNorm}): same features, less work.
+     * Teacher and student run at the same time, on a background thread and the caller's: single
+     * images leave cores idle in parts of one network's forward pass, which the other then uses.
      *
      * @param images {@code [N, S, S, 3]} normalised images ({@link FeaturePyramid#images})
      * @return {@code [N, S, S]} maps
      */
     public INDArray anomalyMaps(INDArray images) {
-        INDArray[] t = teacher.features(images);
+        Future<INDArray[]> teacherFeatures = TEACHER_THREAD.submit(() -> teacher.features(images));
         INDArray[] s = foldedStudent.features(images);
+        INDArray[] t = await(teacherFeatures);
         INDArray maps = anomalyMap.compute(t, s);
         NativeMemory.release(t);
         NativeMemory.release(s);
         return maps;
+    }
+
+    private static INDArray[] await(Future<INDArray[]> features) {
+        try {
+            return features.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the teacher was running", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("the teacher failed", e.getCause());
+        }
     }
 
     /**

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -60,5 +63,36 @@ class AnomalyMapTest {
     void scoreIsTheMaximumOfEachMap() {
         INDArray maps = Nd4j.create(new float[] {0, 3, 1, 2, 7, 5, 6, 4}, new long[] {2, 2, 2}, 'c');
         assertThat(AnomalyMap.scores(maps)).containsExactly(3f, 7f);
+    }
+
+    /** The fused kernel against the same computation as a graph of ND4J's own operations. */
+    @Test
+    void matchesNd4jOperationsOnRandomFeatures() {
+        Nd4j.getRandom().setSeed(5);
+        INDArray[] t = {Nd4j.randn(DataType.FLOAT, 3, 4, 8, 8), Nd4j.randn(DataType.FLOAT, 3, 6, 4, 4),
+            Nd4j.randn(DataType.FLOAT, 3, 8, 3, 3)};
+        INDArray[] s = {t[0].add(Nd4j.randn(DataType.FLOAT, 3, 4, 8, 8).muli(0.5)), Nd4j.randn(DataType.FLOAT, 3, 6, 4, 4),
+            Nd4j.randn(DataType.FLOAT, 3, 8, 3, 3)};
+        int size = 20;
+        SameDiff sd = SameDiff.create();
+        SDVariable product = null;
+        for (int l = 0; l < 3; l++) {
+            SDVariable d = sd.expandDims(FeatureDistance.perPosition(sd, sd.constant(t[l]), sd.constant(s[l])), 3);
+            SDVariable up = sd.image().resizeBiLinear(d, size, size, false, true);
+            product = product == null ? up : product.mul(up);
+        }
+        INDArray expected = sd.squeeze(product, 3).eval();
+        INDArray actual = new AnomalyMap(3, size).compute(t, s);
+        assertThat(actual.shape()).containsExactly(3, size, size);
+        double scale = expected.amaxNumber().doubleValue();
+        assertThat(actual.sub(expected).amaxNumber().doubleValue() / scale).isLessThan(1e-5);
+    }
+
+    @Test
+    void refusesMismatchedLevels() {
+        INDArray[] t = {Nd4j.zeros(DataType.FLOAT, 1, 2, 2, 2)};
+        INDArray[] s = {Nd4j.zeros(DataType.FLOAT, 1, 3, 2, 2)};
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AnomalyMap(1, 4).compute(t, s))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("level 0");
     }
 }

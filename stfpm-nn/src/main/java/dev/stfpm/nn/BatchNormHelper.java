@@ -128,8 +128,8 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
             mean = new double[c];
             invStd = new double[c];
             for (int i = 0; i < c; i++) {
-                mean[i] = sum[i] / view.perChannel();
-                double var = Math.max(0, sumSq[i] / view.perChannel() - mean[i] * mean[i]);
+                mean[i] = sum[i] / view.valuesPerChannel();
+                double var = Math.max(0, sumSq[i] / view.valuesPerChannel() - mean[i] * mean[i]);
                 invStd[i] = 1 / Math.sqrt(var + eps);
                 meanF[i] = (float) mean[i];
                 varF[i] = (float) var;
@@ -170,7 +170,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         double[] sumDyX = view.channelDots(dy2, x2, ones(view), workspaceMgr);
         double[] g = gamma.reshape(gamma.length()).toDoubleVector();
         int c = g.length;
-        double n = view.perChannel();
+        double n = view.valuesPerChannel();
         float[] dGamma = new float[c];
         float[] dBeta = new float[c];
         double[] a = new double[c];
@@ -192,10 +192,10 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         INDArray dx2 = view.data(dx);
         INDArray bx = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape());
         int axis = view.channelAxis();
-        Nd4j.exec(new BroadcastMulOp(dy2, view.perRow(a), dx2, axis));
-        Nd4j.exec(new BroadcastMulOp(x2, view.perRow(b), bx, axis));
+        Nd4j.exec(new BroadcastMulOp(dy2, view.broadcastVector(a), dx2, axis));
+        Nd4j.exec(new BroadcastMulOp(x2, view.broadcastVector(b), bx, axis));
         dx2.addi(bx);
-        Nd4j.exec(new BroadcastAddOp(dx2, view.perRow(k), dx2, axis));
+        Nd4j.exec(new BroadcastAddOp(dx2, view.broadcastVector(k), dx2, axis));
 
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
@@ -235,7 +235,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         }
 
         /** Values per channel over the batch. */
-        double perChannel() {
+        double valuesPerChannel() {
             return images * positions;
         }
 
@@ -249,7 +249,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         }
 
         /** A per-channel vector in the shape a broadcast over {@link #data} needs. */
-        INDArray perRow(double[] perChannel) {
+        INDArray broadcastVector(double[] perChannel) {
             if (!channelsFirst) {
                 return Nd4j.create(toFloat(perChannel, 1), new long[] {channels}, 'c');
             }
@@ -258,7 +258,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
 
         double[] channelSums(INDArray data, INDArray ones) {
             if (channelsFirst) {
-                return perChannel(data.sum(1).toDoubleVector());
+                return sumOverImages(data.sum(1).toDoubleVector());
             }
             return ones.mmul(data).toDoubleVector();
         }
@@ -269,7 +269,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
                 for (int i = 0; i < norms.length; i++) {
                     norms[i] *= norms[i];
                 }
-                return perChannel(norms);
+                return sumOverImages(norms);
             }
             INDArray squares = ws.createUninitialized(ArrayType.FF_WORKING_MEM, data.dataType(), data.shape());
             squares.assign(data).muli(data);
@@ -278,7 +278,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
 
         double[] channelDots(INDArray a, INDArray b, INDArray ones, LayerWorkspaceMgr ws) {
             if (channelsFirst) {
-                return perChannel(Nd4j.getExecutioner().exec(new Dot(a, b, 1)).toDoubleVector());
+                return sumOverImages(Nd4j.getExecutioner().exec(new Dot(a, b, 1)).toDoubleVector());
             }
             INDArray products = ws.createUninitialized(ArrayType.BP_WORKING_MEM, a.dataType(), a.shape());
             products.assign(a).muli(b);
@@ -286,7 +286,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         }
 
         /** Sums the per-row values of a channels-first view over the images. */
-        private double[] perChannel(double[] perRow) {
+        private double[] sumOverImages(double[] perRow) {
             double[] out = new double[(int) channels];
             for (int i = 0; i < perRow.length; i++) {
                 out[(int) (i % channels)] += perRow[i];

@@ -93,12 +93,8 @@ public final class AnomalyMap {
             }
             int h = (int) teacher.size(2);
             int w = (int) teacher.size(3);
-            return new Level(floats(teacher), floats(student), (int) teacher.size(1), h, w,
+            return new Level(NativeMemory.toHeap(teacher), NativeMemory.toHeap(student), (int) teacher.size(1), h, w,
                     new Resampling(h, size), new Resampling(w, size));
-        }
-
-        private static float[] floats(INDArray a) {
-            return a.dup('c').data().asFloat();
         }
 
         /** Multiplies {@code product} (S×S) by this level's upsampled distance map of image {@code i}. */

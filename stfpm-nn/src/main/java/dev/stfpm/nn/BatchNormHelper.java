@@ -120,8 +120,9 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         INDArray v;
         if (training) {
             ChannelView view = ChannelView.of(x, format);
-            double[] sum = view.channelSums(view.data(x), ones(view));
-            double[] sumSq = view.channelSumsOfSquares(view.data(x), ones(view), workspaceMgr);
+            INDArray x2 = view.data(x);
+            double[] sum = view.channelSums(x2, ones(view));
+            double[] sumSq = view.channelSumsOfSquares(x2, ones(view), workspaceMgr);
             int c = sum.length;
             float[] meanF = new float[c];
             float[] varF = new float[c];

@@ -149,13 +149,13 @@ public final class FeaturePyramid {
             }
             INDArray w = graph.getLayer(name).getParam("W");
             long[] k = w.shape();
-            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3], floats(w),
+            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3], NativeMemory.toHeap(w),
                     new float[(int) k[0]]);
             Layer bn = graph.getLayer(ResNet18.batchNormAfter(name));
-            float[] variance = bn.paramTable().containsKey("var") ? floats(bn.getParam("var"))
-                    : varianceFromLog10Std(floats(bn.getParam("log10stdev")));
-            convs.put(name, conv.foldBatchNorm(floats(bn.getParam("gamma")), floats(bn.getParam("beta")),
-                    floats(bn.getParam("mean")), variance, ResNet18.BN_EPS));
+            float[] variance = bn.paramTable().containsKey("var") ? NativeMemory.toHeap(bn.getParam("var"))
+                    : varianceFromLog10Std(NativeMemory.toHeap(bn.getParam("log10stdev")));
+            convs.put(name, conv.foldBatchNorm(NativeMemory.toHeap(bn.getParam("gamma")), NativeMemory.toHeap(bn.getParam("beta")),
+                    NativeMemory.toHeap(bn.getParam("mean")), variance, ResNet18.BN_EPS));
         }
         return teacher(new TeacherWeights(convs), config);
     }
@@ -167,10 +167,6 @@ public final class FeaturePyramid {
             var[i] = (float) Math.pow(10, 2.0 * log10Std[i]);
         }
         return var;
-    }
-
-    private static float[] floats(INDArray a) {
-        return a.dup('c').data().asFloat();
     }
 
     /**

@@ -182,13 +182,12 @@ public final class StfpmModel {
             INDArray x = FeaturePyramid.images(pixels, s);
             INDArray maps = anomalyMaps(x);
             float[] scores = AnomalyMap.scores(maps);
-            INDArray rowMajor = maps.dup('c');
-            float[] all = rowMajor.data().asFloat();
+            float[] all = NativeMemory.toHeap(maps);
             for (int i = 0; i < batch.size(); i++) {
                 float[] map = java.util.Arrays.copyOfRange(all, i * s * s, (i + 1) * s * s);
                 out.add(new Prediction(batch.get(i), scores[i], map, s, calibration));
             }
-            NativeMemory.release(x, maps, rowMajor);
+            NativeMemory.release(x, maps);
         }
         return out;
     }
@@ -259,7 +258,7 @@ public final class StfpmModel {
     private static void writeParams(ZipOutputStream zip, String name, FeaturePyramid net) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
         INDArray p = net.graph().params();
-        Npy.write(zip, new NpyArray(new int[] {(int) p.length()}, p.dup('c').data().asFloat()));
+        Npy.write(zip, new NpyArray(new int[] {(int) p.length()}, NativeMemory.toHeap(p)));
         zip.closeEntry();
     }
 

@@ -51,12 +51,45 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--pro-limit must lie in (0, 1], got " + proLimit);
         }
         Map<String, Double> scores = imageScores == null ? Map.of() : MapEvaluator.readImageScores(imageScores);
-        EvaluationResult result = MapEvaluator.evaluate(dataset, maps, proLimit, scores);
-        Path html = ReportWriter.write(result, out);
+        EvaluationResult result = evaluate(spec, dataset, maps, proLimit, scores);
+        Path html = writeReports(spec, result, out);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(result.summary());
         stdout.println("metrics.json, report.md and " + html.getFileName() + " in " + out);
         stdout.flush();
         return 0;
+    }
+
+    /**
+     * {@link MapEvaluator#evaluate(Path, Path, double, Map, MapEvaluator.Progress)} with its
+     * progress shown (maps read, then metric sets computed).
+     */
+    static EvaluationResult evaluate(CommandSpec spec, Path dataset, Path maps, double proLimit,
+                                     Map<String, Double> scores) throws IOException {
+        ConsoleProgress[] progress = new ConsoleProgress[1];
+        try {
+            return MapEvaluator.evaluate(dataset, maps, proLimit, scores, (done, total) -> {
+                if (progress[0] == null) {
+                    progress[0] = ConsoleProgress.start(spec, "evaluating", total, "maps and metric sets");
+                }
+                progress[0].stepTo(done);
+                if (done >= total) {
+                    progress[0].close();
+                }
+            });
+        } finally {
+            if (progress[0] != null) {
+                progress[0].close();
+            }
+        }
+    }
+
+    /** {@link ReportWriter#write} with its elapsed time shown (it reports no progress of its own). */
+    static Path writeReports(CommandSpec spec, EvaluationResult result, Path out) throws IOException {
+        try (ConsoleProgress progress = ConsoleProgress.start(spec, "writing reports")) {
+            Path html = ReportWriter.write(result, out);
+            progress.complete();
+            return html;
+        }
     }
 }

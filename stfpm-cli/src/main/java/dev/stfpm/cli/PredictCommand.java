@@ -15,8 +15,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code stfpm predict}: anomaly maps and scores for any images. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -24,6 +26,12 @@ import picocli.CommandLine.Parameters;
             "A model with thresholds ('stfpm test --save-calibration') also gives each image a normalised score, "
                     + "a decision and a predicted mask (<out>/<name>_mask.png)."})
 final class PredictCommand implements Callable<Integer> {
+
+    /** Images predicted between two progress steps ({@code StfpmModel.predict} batches by 8 as well). */
+    static final int CHUNK = 8;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", required = true, description = "model file written by 'stfpm train'")
     Path model;
@@ -39,25 +47,34 @@ final class PredictCommand implements Callable<Integer> {
         List<Target> targets = targets();
         StfpmModel m = StfpmModel.load(model);
         Files.createDirectories(out);
-        long t0 = System.nanoTime();
-        List<Prediction> predictions = m.predict(targets.stream().map(Target::image).toList());
+        long predicting = 0;
         boolean calibrated = m.calibration().isPresent();
-        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("scores.csv")))) {
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("scores.csv")));
+             ConsoleProgress progress = ConsoleProgress.start(spec, "predicting", targets.size(), "images")) {
             csv.println(calibrated ? "path,score,normalised_score,anomalous" : "path,score");
-            for (int i = 0; i < predictions.size(); i++) {
-                Prediction p = predictions.get(i);
-                Path map = out.resolve(targets.get(i).map());
-                Npy.write(map, p.map(), p.size(), p.size());
-                String row = csvField(p.image().toString()) + "," + p.score();
-                if (calibrated) {
-                    row += "," + p.normalisedScore().orElseThrow() + "," + p.anomalous().orElseThrow();
-                    writeMask(map.resolveSibling(MvtecCategory.stem(map) + "_mask.png"), p.predictedMask().orElseThrow(), p.size());
+            for (int start = 0; start < targets.size(); start += CHUNK) {
+                List<Target> chunk = targets.subList(start, Math.min(targets.size(), start + CHUNK));
+                long t0 = System.nanoTime();
+                List<Prediction> predictions = m.predict(chunk.stream().map(Target::image).toList());
+                predicting += System.nanoTime() - t0;
+                for (int i = 0; i < predictions.size(); i++) {
+                    Prediction p = predictions.get(i);
+                    Path map = out.resolve(chunk.get(i).map());
+                    Npy.write(map, p.map(), p.size(), p.size());
+                    String row = csvField(p.image().toString()) + "," + p.score();
+                    if (calibrated) {
+                        row += "," + p.normalisedScore().orElseThrow() + "," + p.anomalous().orElseThrow();
+                        writeMask(map.resolveSibling(MvtecCategory.stem(map) + "_mask.png"), p.predictedMask().orElseThrow(), p.size());
+                    }
+                    csv.println(row);
                 }
-                csv.println(row);
+                progress.step(chunk.size());
             }
         }
-        System.out.printf("%d images, %.1f ms per image; maps and scores.csv in %s%n", predictions.size(),
-                (System.nanoTime() - t0) / 1e6 / predictions.size(), out);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf("%d images, %.1f ms per image; maps and scores.csv in %s%n", targets.size(),
+                predicting / 1e6 / targets.size(), out);
+        stdout.flush();
         return 0;
     }
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "stfpm", mixinStandardHelpOptions = true, version = "stfpm 0.1.0",
         description = "Student-Teacher Feature Pyramid Matching for anomaly detection (Wang et al., BMVC 2021).",
-        subcommands = {TrainCommand.class, TestCommand.class, PredictCommand.class, EvaluateCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class, EvaluateCommand.class})
 public final class StfpmCli implements Runnable {
 
     /** Exit code of a run whose input was wrong (missing file, bad format, bad option). */
@@ -23,9 +23,25 @@ public final class StfpmCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "print only results and errors: no progress, no status lines")
+    private boolean quiet;
+
+    @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "also print the logs and console output of Deeplearning4j and ND4J")
+    private boolean verbose;
+
+    /** Set from --quiet / --verbose before the command runs (wherever on the command line they were). */
+    private Verbosity verbosity = Verbosity.NORMAL;
+
+    /** @return how much this run prints */
+    Verbosity verbosity() {
+        return verbosity;
+    }
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: train, test, predict or evaluate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, train, test, predict or evaluate");
     }
 
     /**
@@ -44,8 +60,20 @@ public final class StfpmCli implements Runnable {
      * @return the exit code: 0 success, {@value #BAD_INPUT} bad input, {@value #FAILURE} failure
      */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new StfpmCli());
+        StfpmCli app = new StfpmCli();
+        CommandLine cli = new CommandLine(app);
         cli.setExecutionExceptionHandler(StfpmCli::handle);
+        cli.setExecutionStrategy(parsed -> {
+            // Log levels must be set before the first ND4J class loads: slf4j-simple fixes a logger's
+            // level when the logger is created, and ND4J's are created as its classes load.
+            app.verbosity = Verbosity.of(parsed);
+            Runnable restoreLogging = app.verbosity.configureLogging();
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                restoreLogging.run();
+            }
+        });
         return cli.execute(args);
     }
 

@@ -1,19 +1,18 @@
 package dev.stfpm.cli;
 
+import dev.stfpm.nn.onnx.Teacher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Finds the teacher's ONNX file: the {@code --teacher} option, else the {@code STFPM_TEACHER}
- * environment variable, else {@code weights/resnet18-imagenet.onnx} in the working folder or in
- * the installation ({@code stfpm.home}, set by {@code bin/stfpm}).
+ * Finds the teacher: the {@code --teacher} option, else the {@code STFPM_TEACHER} environment
+ * variable, else the ImageNet ResNet-18 that ships with stfpm-java ({@link Teacher#imagenetResNet18()}).
  */
 final class TeacherLocator {
 
     static final String ENV = "STFPM_TEACHER";
-    static final String DEFAULT = "weights/resnet18-imagenet.onnx";
 
     private TeacherLocator() {
     }
@@ -21,28 +20,18 @@ final class TeacherLocator {
     /**
      * @param option the {@code --teacher} value, or null
      * @param env    the environment
-     * @return the teacher file
-     * @throws IOException naming where it looked and how to get a teacher, if none exists
+     * @return the teacher
+     * @throws IOException if a named file is missing or not a ResNet-18 export (the message says which)
      */
-    static Path locate(Path option, Map<String, String> env) throws IOException {
+    static Teacher locate(Path option, Map<String, String> env) throws IOException {
         if (option != null) {
-            return requireFile(option, "--teacher");
+            return Teacher.fromOnnx(requireFile(option, "--teacher"));
         }
         String fromEnv = env.get(ENV);
         if (fromEnv != null && !fromEnv.isBlank()) {
-            return requireFile(Path.of(fromEnv), ENV);
+            return Teacher.fromOnnx(requireFile(Path.of(fromEnv), ENV));
         }
-        Path local = Path.of(DEFAULT);
-        if (Files.isRegularFile(local)) {
-            return local;
-        }
-        String home = System.getProperty("stfpm.home");
-        if (home != null && Files.isRegularFile(Path.of(home, DEFAULT))) {
-            return Path.of(home, DEFAULT);
-        }
-        throw new IOException("no teacher weights: pass --teacher <file.onnx>, set " + ENV
-                + ", or put an ImageNet ResNet-18 export at " + DEFAULT
-                + ". weights/README.md shows how to export one from torchvision in four lines of Python.");
+        return Teacher.imagenetResNet18();
     }
 
     private static Path requireFile(Path p, String origin) throws IOException {

@@ -9,21 +9,27 @@ import dev.stfpm.core.io.Npy;
 import dev.stfpm.eval.CalibrationFitter;
 import dev.stfpm.eval.EvaluationResult;
 import dev.stfpm.eval.MapEvaluator;
-import dev.stfpm.eval.ReportWriter;
 import dev.stfpm.nn.Prediction;
 import dev.stfpm.nn.StfpmModel;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code stfpm test}: maps for a category's test set, metrics and a report. */
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = "Write anomaly maps of <data>/test to <out>/maps, then metrics.json and the report, as 'stfpm evaluate' does.")
 final class TestCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", required = true, description = "model file written by 'stfpm train'")
     Path model;
@@ -42,30 +48,61 @@ final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<TestImage> tests = MvtecCategory.open(data).testImages();
-        StfpmModel m = StfpmModel.load(model);
-        Path maps = out.resolve("maps");
-        long t0 = System.nanoTime();
-        List<Prediction> predictions = m.predict(tests.stream().map(TestImage::image).toList());
-        double msPerImage = (System.nanoTime() - t0) / 1e6 / tests.size();
-        for (int i = 0; i < tests.size(); i++) {
-            Prediction p = predictions.get(i);
-            Npy.write(tests.get(i).mapPath(maps), p.map(), p.size(), p.size());
+        MvtecCategory category = MvtecCategory.open(data);
+        try (StfpmModel m = StfpmModel.load(model)) {
+            Optional<AnomalyCalibration> calibration = test(spec, m, category, out, proLimit);
+            if (saveCalibration && calibration.isPresent()) {
+                m.withCalibration(calibration.get()).save(model);
+                spec.commandLine().getOut().printf("thresholds saved in %s%n", model);
+            }
         }
-        EvaluationResult result = MapEvaluator.evaluate(data, maps, proLimit);
-        ReportWriter.write(result, out);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /**
+     * Maps of a category's test images, metrics, report and fitted thresholds ({@code test} and
+     * {@code demo}); prints the summary.
+     *
+     * @param spec     the running command
+     * @param m        the model
+     * @param category the category
+     * @param out      the output folder
+     * @param proLimit AU-PRO's FPR limit
+     * @return the F1-optimal thresholds, if the test set defines them
+     * @throws IOException if an image cannot be read or an output written
+     */
+    static Optional<AnomalyCalibration> test(CommandSpec spec, StfpmModel m, MvtecCategory category, Path out,
+                                             double proLimit) throws IOException {
+        List<TestImage> tests = category.testImages();
+        Path data = category.root();
+        Path maps = out.resolve("maps");
+        long predicting = 0;
+        try (ConsoleProgress progress = ConsoleProgress.start(spec, "predicting", tests.size(), "images")) {
+            for (int start = 0; start < tests.size(); start += PredictCommand.CHUNK) {
+                List<TestImage> chunk = tests.subList(start, Math.min(tests.size(), start + PredictCommand.CHUNK));
+                long t0 = System.nanoTime();
+                List<Prediction> predictions = m.predict(chunk.stream().map(TestImage::image).toList());
+                predicting += System.nanoTime() - t0;
+                for (int i = 0; i < chunk.size(); i++) {
+                    Prediction p = predictions.get(i);
+                    Npy.write(chunk.get(i).mapPath(maps), p.map(), p.size(), p.size());
+                }
+                progress.step(chunk.size());
+            }
+        }
+        double msPerImage = predicting / 1e6 / tests.size();
+        EvaluationResult result = EvaluateCommand.evaluate(spec, data, maps, proLimit, Map.of());
+        EvaluateCommand.writeReports(spec, result, out);
         Optional<AnomalyCalibration> calibration = CalibrationFitter.fitIfDefined(result);
         if (calibration.isPresent()) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(out.resolve("calibration.json").toFile(), calibration.get());
-            if (saveCalibration) {
-                m.withCalibration(calibration.get()).save(model);
-            }
         }
-        System.out.printf("%d test images, %.1f ms per image%n", tests.size(), msPerImage);
-        System.out.println(result.summary());
-        System.out.printf("metrics.json, report.md and report.html in %s%s%n", out,
-                saveCalibration && calibration.isPresent() ? "; thresholds saved in " + model : "");
-        return 0;
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf("%d test images, %.1f ms per image%n", tests.size(), msPerImage);
+        stdout.println(result.summary());
+        stdout.printf("metrics.json, report.md and report.html in %s%n", out);
+        return calibration;
     }
 }

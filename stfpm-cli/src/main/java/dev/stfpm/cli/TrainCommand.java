@@ -5,19 +5,17 @@ import dev.stfpm.core.data.MvtecCategory;
 import dev.stfpm.nn.FeaturePyramid;
 import dev.stfpm.nn.StfpmModel;
 import dev.stfpm.nn.StfpmTrainer;
-import dev.stfpm.nn.onnx.OnnxTeacherImporter;
+import dev.stfpm.nn.onnx.Teacher;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code stfpm train}: trains a student on a category's {@code train/good} images. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -26,13 +24,16 @@ final class TrainCommand implements Callable<Integer> {
 
     private static final StfpmConfig PAPER = StfpmConfig.paper();
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--data", required = true, description = "category folder in the MVTec AD layout")
     Path data;
 
     @Option(names = "--out", required = true, description = "model file to write")
     Path out;
 
-    @Option(names = "--teacher", description = "teacher ONNX file (default: $STFPM_TEACHER, then " + TeacherLocator.DEFAULT + ")")
+    @Option(names = "--teacher", description = "teacher ONNX file (default: $STFPM_TEACHER, else the shipped ImageNet ResNet-18)")
     Path teacher;
 
     @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")
@@ -67,19 +68,37 @@ final class TrainCommand implements Callable<Integer> {
         StfpmConfig config = new StfpmConfig(imageSize, levels, epochs, batchSize, learningRate, momentum,
                 weightDecay, validationFraction, seed);
         List<Path> images = MvtecCategory.open(data).trainImages();
-        Path teacherFile = TeacherLocator.locate(teacher, System.getenv());
+        Teacher teacherWeights = TeacherLocator.locate(teacher, System.getenv());
         checkWritable(out);
-        FeaturePyramid teacherNet = FeaturePyramid.teacher(OnnxTeacherImporter.read(teacherFile), config);
-        System.out.printf("training on %d images of %s, teacher %s, %d epochs%n", images.size(), data, teacherFile, epochs);
-        StfpmTrainer.Provenance provenance = new StfpmTrainer.Provenance(
-                data.toAbsolutePath().toString(), teacherFile.toAbsolutePath().toString(), sha256(teacherFile));
-        StfpmModel model = new StfpmTrainer(config).train(teacherNet, images, provenance, e -> System.out.printf(
-                "epoch %3d/%d  loss %.5f  val %.5f  %6.1f s%s%n", e.epoch(), epochs, e.trainLoss(),
-                e.validationLoss(), e.seconds(), e.best() ? "  best" : ""));
-        model.save(out);
-        System.out.printf("saved %s (best epoch %d, validation loss %.5f, %.1f min)%n", out,
-                model.history().bestEpoch(), model.history().bestValidationLoss(), model.history().seconds() / 60);
+        try (StfpmModel model = train(spec, config, teacherWeights, data, images)) {
+            model.save(out);
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.printf("saved %s (best epoch %d, validation loss %.5f, %.1f min)%n", out,
+                    model.history().bestEpoch(), model.history().bestValidationLoss(), model.history().seconds() / 60);
+            stdout.flush();
+        }
         return 0;
+    }
+
+    /**
+     * Trains with progress on the console ({@code train} and {@code demo}).
+     *
+     * @param spec    the running command
+     * @param config  the settings
+     * @param teacher the teacher
+     * @param data    the category folder, recorded in the model
+     * @param images  its training images
+     * @return the trained model
+     * @throws IOException if an image cannot be read
+     */
+    static StfpmModel train(CommandSpec spec, StfpmConfig config, Teacher teacher, Path data, List<Path> images)
+            throws IOException {
+        FeaturePyramid teacherNet = teacher.pyramid(config);
+        ConsoleProgress.status(spec, String.format("training on %d images of %s, teacher %s, %d epochs", images.size(),
+                data, teacher.source(), config.epochs()));
+        try (TrainingProgress progress = new TrainingProgress(spec, config.epochs())) {
+            return new StfpmTrainer(config).train(teacherNet, images, teacher.provenance(data), progress);
+        }
     }
 
     /** Fails before hours of training if the model file could not be written afterwards. */
@@ -93,15 +112,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (Files.isDirectory(file)) {
             throw new IOException(file + ": is a folder; --out takes the model file to write");
-        }
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

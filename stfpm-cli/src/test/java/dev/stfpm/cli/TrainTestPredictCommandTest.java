@@ -1,81 +1,40 @@
 package dev.stfpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stfpm.core.io.Npy;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code stfpm train}, {@code test} and {@code predict} end to end on a tiny generated category
- * (64×64 input, one epoch) with the shared ImageNet teacher, plus their one-line errors.
+ * {@code stfpm train}, {@code test} and {@code predict} end to end on a tiny generated category ({@link TinyCategory})
+ * (64×64 input, two epochs) with the shipped ImageNet teacher, plus their one-line errors.
  */
 class TrainTestPredictCommandTest {
 
     @TempDir
     Path tmp;
 
-    private static Path teacher() {
-        Path p = Path.of(System.getProperty("stfpm.shared", "../shared"), "weights/resnet18-imagenet-layer1-3.onnx");
-        assumeTrue(Files.isRegularFile(p), "skipped: " + p.toAbsolutePath() + " is absent (the shared teacher)");
-        return p;
-    }
-
     private Path category() throws IOException {
-        Path root = tmp.resolve("tiny");
-        Random random = new Random(3);
-        for (int i = 0; i < 6; i++) {
-            write(root.resolve("train/good/" + i + ".png"), texture(random, false));
-        }
-        write(root.resolve("test/good/000.png"), texture(random, false));
-        write(root.resolve("test/scratch/000.png"), texture(random, true));
-        BufferedImage mask = new BufferedImage(72, 72, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 30; y < 42; y++) {
-            for (int x = 30; x < 42; x++) {
-                mask.getRaster().setSample(x, y, 0, 255);
-            }
-        }
-        write(root.resolve("ground_truth/scratch/000_mask.png"), mask);
-        return root;
-    }
-
-    private static BufferedImage texture(Random random, boolean defect) {
-        BufferedImage img = new BufferedImage(72, 72, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 72; y++) {
-            for (int x = 0; x < 72; x++) {
-                boolean inDefect = defect && x >= 30 && x < 42 && y >= 30 && y < 42;
-                int v = inDefect ? 20 : 120 + (x / 6 + y / 6) % 2 * 60 + random.nextInt(10);
-                img.setRGB(x, y, v << 16 | v << 8 | v);
-            }
-        }
-        return img;
-    }
-
-    private static void write(Path file, BufferedImage img) throws IOException {
-        Files.createDirectories(file.getParent());
-        ImageIO.write(img, "png", file.toFile());
+        return TinyCategory.write(tmp.resolve("tiny"));
     }
 
     @Test
     void trainTestAndPredictWriteTheirFiles() throws IOException {
-        Path onnx = teacher();
         Path data = category();
         Path model = tmp.resolve("models/tiny.stfpm");
 
-        CliRun train = CliRun.of("train", "--data", data.toString(), "--out", model.toString(), "--teacher", onnx.toString(),
+        CliRun train = CliRun.of("train", "--data", data.toString(), "--out", model.toString(),
                 "--epochs", "2", "--batch-size", "2", "--image-size", "64");
         assertThat(train.exit()).as(train.stderr()).isZero();
         assertThat(train.stdout()).contains("epoch   1/2").contains("epoch   2/2").contains("saved");
+        assertThat(train.stdout()).as("no --teacher: the shipped one").contains("classpath:dev/stfpm/weights/resnet18-imagenet.onnx");
         assertThat(model).isRegularFile();
 
         Path out = tmp.resolve("test-out");
@@ -100,7 +59,7 @@ class TrainTestPredictCommandTest {
         assertThat(csv.get(1).split(",")).hasSize(csv.get(0).split(",").length);
         assertThat(predicted.resolve("000.npy")).isRegularFile();
         assertThat(predicted.resolve("000_mask.png")).isRegularFile();
-        assertThat(predicted.resolve("train/good/0.npy")).isRegularFile();
+        assertThat(predicted.resolve("train/good/000.npy")).isRegularFile();
     }
 
     @Test
@@ -124,10 +83,9 @@ class TrainTestPredictCommandTest {
         assertThat(nothing.exit()).isEqualTo(StfpmCli.BAD_INPUT);
         assertThat(nothing.stderr()).contains("no images found");
 
-        CliRun noTeacher = CliRun.of("train", "--data", category().toString(), "--out", tmp.resolve("m").toString());
-        if (System.getenv(TeacherLocator.ENV) == null && !Files.exists(Path.of(TeacherLocator.DEFAULT))) {
-            assertThat(noTeacher.exit()).isEqualTo(StfpmCli.BAD_INPUT);
-            assertThat(noTeacher.stderr()).contains("--teacher").contains(TeacherLocator.ENV).contains("weights/README.md");
-        }
+        CliRun missingTeacher = CliRun.of("train", "--data", category().toString(), "--out", tmp.resolve("m").toString(),
+                "--teacher", tmp.resolve("no-such-teacher.onnx").toString());
+        assertThat(missingTeacher.exit()).isEqualTo(StfpmCli.BAD_INPUT);
+        assertThat(missingTeacher.stderr()).contains("no-such-teacher.onnx").contains("--teacher").doesNotContain("\tat ");
     }
 }

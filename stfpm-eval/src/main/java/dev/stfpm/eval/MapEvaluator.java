@@ -81,6 +81,37 @@ public final class MapEvaluator {
      */
     public static EvaluationResult evaluate(Path dataset, Path mapsDir, double proLimit, Map<String, Double> imageScores)
             throws IOException {
+        return evaluate(dataset, mapsDir, proLimit, imageScores, (done, total) -> { });
+    }
+
+    /**
+     * Hears how far an evaluation has got, on the calling thread. The work counts one step per map
+     * read and one per metric set computed (overall, then each defect type).
+     */
+    @FunctionalInterface
+    public interface Progress {
+
+        /**
+         * @param done  steps done so far
+         * @param total steps in all; the same at every call ({@code done == total} at the last)
+         */
+        void done(int done, int total);
+    }
+
+    /**
+     * Evaluates maps with given image scores, reporting progress.
+     *
+     * @param dataset     a category folder in the MVTec AD layout
+     * @param mapsDir     the maps folder, holding {@code test/<defect>/<name>.npy}
+     * @param proLimit    the FPR integration limit of AU-PRO, in (0, 1]
+     * @param imageScores image scores by {@code <defect>/<name>}; empty to use each map's maximum
+     * @param progress    told of every batch of maps read and every metric set computed
+     * @return the result
+     * @throws IOException              as {@link #evaluate(Path, Path, double, Map)}
+     * @throws IllegalArgumentException if {@code proLimit} is outside (0, 1]
+     */
+    public static EvaluationResult evaluate(Path dataset, Path mapsDir, double proLimit, Map<String, Double> imageScores,
+                                            Progress progress) throws IOException {
         ProCurve.checkLimit(proLimit);
         long t0 = System.nanoTime();
         List<TestImage> tests = MvtecCategory.open(dataset).testImages();
@@ -88,6 +119,7 @@ public final class MapEvaluator {
             throw new IOException(mapsDir + ": no such folder of anomaly maps (expected test/<defect>/<name>.npy)");
         }
         boolean anyMask = tests.stream().anyMatch(t -> t.mask().isPresent());
+        int steps = tests.size() + 1 + (int) tests.stream().filter(t -> !t.isGood()).map(TestImage::defect).distinct().count();
         List<String> unmasked = new ArrayList<>();
         List<ImageResult> images = new ArrayList<>(tests.size());
         PixelSet pixels = null;
@@ -125,18 +157,22 @@ public final class MapEvaluator {
                 images.add(new ImageResult(t.defect(), t.name(), t.image(), l.file(), t.mask(), score, map.width(),
                         map.height(), inPixels));
             }
+            progress.done(images.size(), steps);
         }
         Set<String> defects = new TreeSet<>();
         images.stream().filter(ImageResult::anomalous).forEach(i -> defects.add(i.defect()));
         String noPixels = defects.isEmpty() ? "the test set holds only good images"
                 : "no ground-truth masks under " + dataset.resolve("ground_truth");
         MetricSet overall = metrics(images, null, pixels, proLimit, noPixels, unmasked);
+        int done = images.size() + 1;
+        progress.done(done, steps);
         Map<String, MetricSet> perDefect = new LinkedHashMap<>();
         for (String d : defects) {
             List<String> missing = unmasked.stream().filter(u -> u.startsWith(d + "/")).toList();
             boolean hasMasks = images.stream().anyMatch(i -> i.defect().equals(d) && i.inPixelMetrics());
             perDefect.put(d, metrics(images, d, hasMasks ? pixels : null, proLimit,
                     pixels == null ? noPixels : "no ground-truth masks for defect type " + d, missing));
+            progress.done(++done, steps);
         }
         Optional<AdaptiveThreshold> imageThreshold = AdaptiveThreshold.f1Optimal(scores(images), labels(images));
         LOG.info("evaluated {} maps ({} pixels in the pixel metrics) in {} ms", images.size(),

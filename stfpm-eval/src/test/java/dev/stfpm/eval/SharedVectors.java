@@ -1,11 +1,11 @@
 package dev.stfpm.eval;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.stfpm.core.testing.SharedFiles;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -18,11 +18,7 @@ final class SharedVectors {
 
     /** @return the eval-vectors folder; skips the calling test when it is absent */
     static Path dir() {
-        Path shared = Path.of(System.getProperty("stfpm.shared", "../shared"));
-        Path dir = shared.resolve("eval-vectors");
-        assumeTrue(Files.isRegularFile(dir.resolve("expected.json")),
-                "../shared/eval-vectors absent: " + dir.toAbsolutePath() + " not found (set -Dstfpm.shared)");
-        return dir;
+        return SharedFiles.require("eval-vectors/expected.json").getParent();
     }
 
     /**

@@ -8,12 +8,15 @@ import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.image.ImagePreprocessor;
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.NpyArray;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +39,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The file is a zip of {@code model.json} (format version, {@link StfpmConfig},
  * {@link TrainingHistory}, {@link AnomalyCalibration} if fitted) and the two networks' parameters as {@code float32} {@code .npy} arrays
  * ({@code teacher.npy}, {@code student.npy}, in Deeplearning4j's flattened order for this
- * architecture). Not thread-safe.
+ * architecture).
+ *
+ * <p>A model holds native memory and a thread: close it when done, best with try-with-resources.
+ * It is thread-safe: one instance may serve {@code predict} from many threads at once; their
+ * calls run one after another (each call already uses every core), so callers wait rather than
+ * share a network's layer state.
  */
-public final class StfpmModel {
+public final class StfpmModel implements AutoCloseable {
 
     /** Version of the file format written by {@link #save}. */
     public static final int FORMAT_VERSION = 1;
@@ -46,12 +54,6 @@ public final class StfpmModel {
     private static final String TEACHER = "teacher.npy";
     private static final String STUDENT = "student.npy";
     private static final int BATCH = 8;
-    /** Runs teacher forward passes beside the student's (see {@link #anomalyMaps}). */
-    private static final ExecutorService TEACHER_THREAD = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "stfpm-teacher");
-        thread.setDaemon(true);
-        return thread;
-    });
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -64,21 +66,23 @@ public final class StfpmModel {
     private final ImagePreprocessor preprocessor;
     private final AnomalyMap anomalyMap;
     private final AnomalyCalibration calibration;
+    /** Runs teacher forward passes beside the student's (see {@link #anomalyMaps}); shared with {@link #withCalibration} copies. */
+    private final ExecutorService teacherThread;
 
     /**
      * @param config      the settings both networks were built with
      * @param teacher     the teacher
-     * @param student     the trained student
+     * @param student     the trained student (the model owns both networks: {@link #close} frees them)
      * @param history     how it was trained
      * @param calibration thresholds for decisions and masks, or {@code null} if not fitted yet
      */
     public StfpmModel(StfpmConfig config, FeaturePyramid teacher, FeaturePyramid student, TrainingHistory history,
                       AnomalyCalibration calibration) {
-        this(config, teacher, student, student.foldBatchNorm(config), history, calibration);
+        this(config, teacher, student, student.foldBatchNorm(config), history, calibration, teacherThread());
     }
 
     private StfpmModel(StfpmConfig config, FeaturePyramid teacher, FeaturePyramid student, FeaturePyramid foldedStudent,
-                       TrainingHistory history, AnomalyCalibration calibration) {
+                       TrainingHistory history, AnomalyCalibration calibration, ExecutorService teacherThread) {
         this.config = config;
         this.teacher = teacher;
         this.student = student;
@@ -87,6 +91,15 @@ public final class StfpmModel {
         this.calibration = calibration;
         this.preprocessor = new ImagePreprocessor(config.imageSize());
         this.anomalyMap = new AnomalyMap(config.pyramidLevels().size(), config.imageSize());
+        this.teacherThread = teacherThread;
+    }
+
+    private static ExecutorService teacherThread() {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "stfpm-teacher");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** @return the settings */
@@ -106,10 +119,11 @@ public final class StfpmModel {
 
     /**
      * @param fitted thresholds fitted on this model's maps (stfpm-eval's {@code CalibrationFitter})
-     * @return the same model carrying them (networks are shared, not copied)
+     * @return the same model carrying them; networks and thread are shared, not copied, so closing
+     *         either model closes both
      */
     public StfpmModel withCalibration(AnomalyCalibration fitted) {
-        return new StfpmModel(config, teacher, student, foldedStudent, history, fitted);
+        return new StfpmModel(config, teacher, student, foldedStudent, history, fitted, teacherThread);
     }
 
     /** @return the teacher network */
@@ -131,9 +145,16 @@ public final class StfpmModel {
      * @param images {@code [N, S, S, 3]} normalised images ({@link FeaturePyramid#images})
      * @return {@code [N, S, S]} maps
      */
-    public INDArray anomalyMaps(INDArray images) {
-        Future<INDArray[]> teacherFeatures = TEACHER_THREAD.submit(() -> teacher.features(images));
-        INDArray[] s = foldedStudent.features(images);
+    public synchronized INDArray anomalyMaps(INDArray images) {
+        requireOpen();
+        Future<INDArray[]> teacherFeatures = teacherThread.submit(() -> teacher.features(images));
+        INDArray[] s;
+        try {
+            s = foldedStudent.features(images);
+        } catch (RuntimeException | Error e) {
+            teacherFeatures.cancel(true);
+            throw e;
+        }
         INDArray[] t = await(teacherFeatures);
         INDArray maps = anomalyMap.compute(t, s);
         NativeMemory.release(t);
@@ -167,6 +188,17 @@ public final class StfpmModel {
     }
 
     /**
+     * Tests one decoded image (from a camera, a stream, a test): resized and normalised as files are.
+     *
+     * @param image the image, any size and type ImageIO produces
+     * @return its map and score ({@link Prediction#image()} is {@code null})
+     */
+    public Prediction predict(BufferedImage image) {
+        float[] pixels = ImagePreprocessor.normalise(preprocessor.resize(ImagePreprocessor.toRgb(image)));
+        return predictPixels(List.of(pixels), Collections.singletonList(null)).get(0);
+    }
+
+    /**
      * Tests image files, in batches.
      *
      * @param images the images
@@ -175,21 +207,48 @@ public final class StfpmModel {
      */
     public List<Prediction> predict(List<Path> images) throws IOException {
         List<Prediction> out = new ArrayList<>(images.size());
-        int s = config.imageSize();
         for (int start = 0; start < images.size(); start += BATCH) {
             List<Path> batch = images.subList(start, Math.min(images.size(), start + BATCH));
-            List<float[]> pixels = preprocessor.loadAll(batch);
-            INDArray x = FeaturePyramid.images(pixels, s);
-            INDArray maps = anomalyMaps(x);
-            float[] scores = AnomalyMap.scores(maps);
-            float[] all = NativeMemory.toHeap(maps);
-            for (int i = 0; i < batch.size(); i++) {
-                float[] map = java.util.Arrays.copyOfRange(all, i * s * s, (i + 1) * s * s);
-                out.add(new Prediction(batch.get(i), scores[i], map, s, calibration));
-            }
-            NativeMemory.release(x, maps);
+            out.addAll(predictPixels(preprocessor.loadAll(batch), batch));
         }
         return out;
+    }
+
+    /** Maps and scores of preprocessed images, one batch. */
+    private List<Prediction> predictPixels(List<float[]> pixels, List<Path> sources) {
+        int s = config.imageSize();
+        INDArray x = FeaturePyramid.images(pixels, s);
+        INDArray maps = anomalyMaps(x);
+        float[] scores = AnomalyMap.scores(maps);
+        float[] all = NativeMemory.toHeap(maps);
+        NativeMemory.release(x, maps);
+        List<Prediction> out = new ArrayList<>(pixels.size());
+        for (int i = 0; i < pixels.size(); i++) {
+            float[] map = Arrays.copyOfRange(all, i * s * s, (i + 1) * s * s);
+            out.add(new Prediction(sources.get(i), scores[i], map, s, calibration));
+        }
+        return out;
+    }
+
+    private void requireOpen() {
+        if (teacherThread.isShutdown()) {
+            throw new IllegalStateException("this model is closed");
+        }
+    }
+
+    /**
+     * Stops the model's teacher thread and frees the networks' native memory. Closing twice does
+     * nothing; using a closed model throws {@link IllegalStateException}.
+     */
+    @Override
+    public synchronized void close() {
+        if (teacherThread.isShutdown()) {
+            return;
+        }
+        teacherThread.shutdownNow();
+        teacher.graph().close();
+        student.graph().close();
+        foldedStudent.graph().close();
     }
 
     /**
@@ -198,7 +257,8 @@ public final class StfpmModel {
      * @param file the model file
      * @throws IOException if it cannot be written
      */
-    public void save(Path file) throws IOException {
+    public synchronized void save(Path file) throws IOException {
+        requireOpen();
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");

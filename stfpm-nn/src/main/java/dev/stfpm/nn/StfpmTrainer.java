@@ -2,6 +2,7 @@ package dev.stfpm.nn;
 
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.image.ImagePreprocessor;
+import dev.stfpm.core.io.Sha256;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * ({@link StfpmConfig#validationFraction()} held out). Since the teacher is frozen and the images
  * are fixed (no augmentation, as in the paper), the teacher's features of every image are computed
  * once before the first epoch and reused: identical results, about a fifth less work per step.
+ *
+ * <p>The trainer prints nothing; a {@link Listener} hears of its progress (teacher features cached,
+ * every mini-batch step, every epoch).
  */
 public final class StfpmTrainer {
 
@@ -39,7 +43,7 @@ public final class StfpmTrainer {
     }
 
     /**
-     * Trains a student.
+     * Trains a student, reporting each epoch.
      *
      * @param teacher  the teacher (its weights are not changed)
      * @param images   defect-free training images; split into training and validation here
@@ -50,6 +54,26 @@ public final class StfpmTrainer {
      */
     public StfpmModel train(FeaturePyramid teacher, List<Path> images, Provenance provenance,
                             Consumer<EpochResult> onEpoch) throws IOException {
+        return train(teacher, images, provenance, new Listener() {
+            @Override
+            public void epochDone(EpochResult result) {
+                onEpoch.accept(result);
+            }
+        });
+    }
+
+    /**
+     * Trains a student, reporting its progress to a listener.
+     *
+     * @param teacher    the teacher (its weights are not changed)
+     * @param images     defect-free training images; split into training and validation here
+     * @param provenance where the images and the teacher came from, recorded in the model
+     * @param listener   hears of the teacher features cached, every step and every epoch
+     * @return the trained model, holding the best epoch's student
+     * @throws IOException if an image cannot be read (the message names it)
+     */
+    public StfpmModel train(FeaturePyramid teacher, List<Path> images, Provenance provenance,
+                            Listener listener) throws IOException {
         long start = System.nanoTime();
         List<Path> shuffled = new ArrayList<>(images);
         Collections.shuffle(shuffled, new Random(config.seed()));
@@ -60,9 +84,10 @@ public final class StfpmTrainer {
         }
         List<Path> valFiles = shuffled.subList(0, nVal);
         List<Path> trainFiles = shuffled.subList(nVal, shuffled.size());
-        LOG.info("{} training and {} validation images; caching teacher features", trainFiles.size(), valFiles.size());
-        List<Sample> train = prepare(teacher, trainFiles);
-        List<Sample> val = prepare(teacher, valFiles);
+        LOG.debug("{} training and {} validation images; caching teacher features", trainFiles.size(), valFiles.size());
+        listener.cachingStarted(shuffled.size());
+        List<Sample> train = prepare(teacher, trainFiles, listener, 0, shuffled.size());
+        List<Sample> val = prepare(teacher, valFiles, listener, trainFiles.size(), shuffled.size());
 
         FeaturePyramid student = FeaturePyramid.student(config);
         if (!OneDnn.isActive(student.graph())) {
@@ -73,17 +98,24 @@ public final class StfpmTrainer {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         INDArray bestParams = null;
+        int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             long t0 = System.nanoTime();
             List<Sample> batchOrder = new ArrayList<>(train);
             Collections.shuffle(batchOrder, order);
             double lossSum = 0;
+            listener.epochStarted(epoch, batches);
             for (int b = 0; b < batchOrder.size(); b += config.batchSize()) {
                 List<Sample> batch = batchOrder.subList(b, Math.min(batchOrder.size(), b + config.batchSize()));
                 MultiDataSet data = stack(batch);
-                student.graph().fit(data);
+                if (epoch == 1 && b == 0) {
+                    SameDiffConsole.quietly(() -> student.graph().fit(data));
+                } else {
+                    student.graph().fit(data);
+                }
                 lossSum += student.graph().score() * batch.size();
                 release(data);
+                listener.batchDone(epoch, b / config.batchSize() + 1, batches);
             }
             double trainLoss = lossSum / train.size();
             double valLoss = val.isEmpty() ? Double.NaN : loss(student, val);
@@ -100,7 +132,7 @@ public final class StfpmTrainer {
             Nd4j.getMemoryManager().invokeGc();
             EpochResult result = new EpochResult(epoch, trainLoss, valLoss, (System.nanoTime() - t0) / 1e9, best);
             epochs.add(result);
-            onEpoch.accept(result);
+            listener.epochDone(result);
             if (!Double.isFinite(trainLoss)) {
                 throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + trainLoss
                         + "); try a lower learning rate");
@@ -125,16 +157,19 @@ public final class StfpmTrainer {
         return sum / samples.size();
     }
 
-    /** Loads images and computes the teacher's features of each, once. */
-    private List<Sample> prepare(FeaturePyramid teacher, List<Path> files) throws IOException {
+    /**
+     * Loads images and computes the teacher's features of each, once, a mini-batch at a time.
+     * Reports {@code cachedBefore + done} of {@code cachingTotal} images to the listener.
+     */
+    private List<Sample> prepare(FeaturePyramid teacher, List<Path> files, Listener listener, int cachedBefore,
+                                 int cachingTotal) throws IOException {
         ImagePreprocessor pre = new ImagePreprocessor(config.imageSize());
         int s = config.imageSize();
-        List<float[]> pixels = pre.loadAll(files);
         List<Sample> samples = new ArrayList<>(files.size());
         int chunk = Math.max(1, config.batchSize());
         for (int start = 0; start < files.size(); start += chunk) {
             int n = Math.min(chunk, files.size() - start);
-            INDArray x = FeaturePyramid.images(pixels.subList(start, start + n), s);
+            INDArray x = FeaturePyramid.images(pre.loadAll(files.subList(start, start + n)), s);
             INDArray[] features = teacher.features(x);
             for (int i = 0; i < n; i++) {
                 INDArray[] own = new INDArray[features.length];
@@ -145,6 +180,7 @@ public final class StfpmTrainer {
             }
             NativeMemory.release(x);
             NativeMemory.release(features);
+            listener.featuresCached(cachedBefore + start + n, cachingTotal);
         }
         return samples;
     }
@@ -183,6 +219,58 @@ public final class StfpmTrainer {
         return v == null ? "dev" : v;
     }
 
+    /**
+     * Hears of a training run's progress, on the training thread. Every method does nothing unless
+     * overridden. Calls come in this order: {@link #cachingStarted}, {@link #featuresCached} (one or
+     * more), then per epoch {@link #epochStarted}, {@link #batchDone} per mini-batch step and {@link #epochDone}.
+     */
+    public interface Listener {
+
+        /**
+         * The teacher's features of every image (training and validation) are about to be computed.
+         *
+         * @param images the number of images to load and run through the teacher
+         */
+        default void cachingStarted(int images) {
+        }
+
+        /**
+         * Another mini-batch of images has its teacher features cached.
+         *
+         * @param done  images cached so far
+         * @param total images to cache ({@code done == total} at the last call)
+         */
+        default void featuresCached(int done, int total) {
+        }
+
+        /**
+         * An epoch begins.
+         *
+         * @param epoch   1-based epoch number
+         * @param batches mini-batch steps the epoch will take (the same in every epoch)
+         */
+        default void epochStarted(int epoch, int batches) {
+        }
+
+        /**
+         * A mini-batch step (forward, backward, update) is done.
+         *
+         * @param epoch   1-based epoch number
+         * @param batch   1-based step number within the epoch
+         * @param batches steps per epoch
+         */
+        default void batchDone(int epoch, int batch, int batches) {
+        }
+
+        /**
+         * An epoch is done, its validation loss included.
+         *
+         * @param result what it achieved
+         */
+        default void epochDone(EpochResult result) {
+        }
+    }
+
     /** One training image, preprocessed, with the teacher's features of it. */
     private record Sample(INDArray image, INDArray[] teacher) {
     }
@@ -195,5 +283,16 @@ public final class StfpmTrainer {
      * @param teacherSha256 its SHA-256, hex
      */
     public record Provenance(String dataset, String teacherSource, String teacherSha256) {
+
+        /**
+         * @param dataset     the training images' folder
+         * @param teacherOnnx the teacher's ONNX file (its SHA-256 is computed here)
+         * @return the provenance of a model trained on that folder with that teacher
+         * @throws IOException if the teacher file cannot be read
+         */
+        public static Provenance of(Path dataset, Path teacherOnnx) throws IOException {
+            return new Provenance(dataset.toAbsolutePath().toString(), teacherOnnx.toAbsolutePath().toString(),
+                    Sha256.of(teacherOnnx));
+        }
     }
 }

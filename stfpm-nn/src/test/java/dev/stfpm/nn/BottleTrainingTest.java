@@ -3,9 +3,10 @@ package dev.stfpm.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stfpm.core.StfpmConfig;
+import dev.stfpm.core.testing.SharedFiles;
 import dev.stfpm.core.data.MvtecCategory;
 import dev.stfpm.core.data.TestImage;
-import dev.stfpm.nn.onnx.OnnxTeacherImporter;
+import dev.stfpm.nn.onnx.Teacher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,15 +22,14 @@ class BottleTrainingTest {
     @Test
     void shortTrainingSeparatesDefectiveFromGoodImages() throws Exception {
         Path bottle = SharedFiles.require("datasets/mvtec_ad/bottle");
-        Path onnx = SharedFiles.require("weights/resnet18-imagenet-layer1-3.onnx");
         StfpmConfig config = StfpmConfig.paper().withImageSize(128).withEpochs(8).withBatchSize(8);
         MvtecCategory category = MvtecCategory.open(bottle);
         List<Path> train = category.trainImages().subList(0, 40);
 
         List<EpochResult> epochs = new ArrayList<>();
-        StfpmModel model = new StfpmTrainer(config).train(
-                FeaturePyramid.teacher(OnnxTeacherImporter.read(onnx), config), train,
-                new StfpmTrainer.Provenance(bottle.toString(), onnx.toString(), "-"), epochs::add);
+        Teacher teacher = Teacher.imagenetResNet18();
+        StfpmModel model = new StfpmTrainer(config).train(teacher.pyramid(config), train,
+                teacher.provenance(bottle), epochs::add);
 
         assertThat(model.history().bestValidationLoss()).as("best validation loss vs first epoch's")
                 .isLessThan(epochs.get(0).validationLoss());

@@ -5,10 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stfpm.core.AnomalyCalibration;
 import dev.stfpm.core.StfpmConfig;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -78,6 +87,76 @@ class StfpmModelTest {
         try (var files = Files.list(file.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("model.stfpm");
         }
+    }
+
+    @Test
+    void eightConcurrentCallersGetWhatOneCallerGets() throws Exception {
+        List<BufferedImage> images = new ArrayList<>();
+        Random random = new Random(8);
+        for (int i = 0; i < 8; i++) {
+            BufferedImage img = new BufferedImage(80, 70, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 70; y++) {
+                for (int x = 0; x < 80; x++) {
+                    img.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            images.add(img);
+        }
+        try (StfpmModel model = untrained()) {
+            List<float[]> alone = images.stream().map(img -> model.predict(img).map()).toList();
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<List<float[]>>> results = new ArrayList<>();
+                CountDownLatch start = new CountDownLatch(1);
+                for (int i = 0; i < 8; i++) {
+                    BufferedImage mine = images.get(i);
+                    results.add(callers.submit(() -> {
+                        start.await();
+                        List<float[]> maps = new ArrayList<>();
+                        for (int k = 0; k < 3; k++) {
+                            maps.add(model.predict(mine).map());
+                        }
+                        return maps;
+                    }));
+                }
+                start.countDown();
+                for (int i = 0; i < 8; i++) {
+                    for (float[] map : results.get(i).get(2, TimeUnit.MINUTES)) {
+                        assertThat(map).as("caller %d", i).containsExactly(alone.get(i));
+                    }
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void inMemoryImageScoresAsItsFile(@TempDir Path dir) throws IOException {
+        BufferedImage img = new BufferedImage(90, 90, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 90; y++) {
+            for (int x = 0; x < 90; x++) {
+                img.setRGB(x, y, (x * 2) << 16 | (y * 2) << 8 | (x + y));
+            }
+        }
+        Path file = dir.resolve("a.png");
+        ImageIO.write(img, "png", file.toFile());
+        try (StfpmModel model = untrained()) {
+            Prediction fromFile = model.predict(file);
+            Prediction inMemory = model.predict(ImageIO.read(file.toFile()));
+            assertThat(inMemory.image()).isNull();
+            assertThat(inMemory.map()).containsExactly(fromFile.map());
+            assertThat(inMemory.score()).isEqualTo(fromFile.score());
+        }
+    }
+
+    @Test
+    void aClosedModelRefusesWork() {
+        StfpmModel model = untrained();
+        model.close();
+        model.close();
+        assertThatThrownBy(() -> model.anomalyMaps(Nd4j.zeros(DataType.FLOAT, 1, 64, 64, 3)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test

@@ -56,7 +56,8 @@ public final class OnnxTeacherImporter {
     /** Guards against Identity cycles in malformed graphs. */
     private static final int MAX_IDENTITY_CHAIN = 10_000;
 
-    private final Path file;
+    /** The model's file name or resource, for messages. */
+    private final String source;
     private final GraphProto graph;
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final Map<String, TensorProto> constants = new HashMap<>();
@@ -72,8 +73,8 @@ public final class OnnxTeacherImporter {
     private record ConvResult(ConvWeights weights, String output) {
     }
 
-    private OnnxTeacherImporter(Path file, GraphProto graph) {
-        this.file = file;
+    private OnnxTeacherImporter(String source, GraphProto graph) {
+        this.source = source;
         this.graph = graph;
     }
 
@@ -87,33 +88,45 @@ public final class OnnxTeacherImporter {
      * @throws IOException         if the file cannot be read
      */
     public static TeacherWeights read(Path onnxFile) throws IOException {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(onnxFile);
+            return read(Files.readAllBytes(onnxFile), onnxFile.toString());
         } catch (NoSuchFileException e) {
-            throw new OnnxImportException(onnxFile, "no such file");
+            throw new OnnxImportException(onnxFile.toString(), "no such file");
         }
-        ModelProto model = parse(onnxFile, bytes);
-        OnnxTeacherImporter importer = new OnnxTeacherImporter(onnxFile, model.getGraph());
+    }
+
+    /**
+     * Reads the teacher's 15 convolutions from an ONNX model held in memory (a class-path
+     * resource, a download).
+     *
+     * @param onnx   the bytes of an ONNX export of a torchvision ResNet-18
+     * @param source where they came from, named in error messages
+     * @return the weights, batch norm folded in, by torchvision name
+     * @throws OnnxImportException if the bytes are not an ONNX model or not a ResNet-18 in
+     *                             torchvision's layout
+     */
+    public static TeacherWeights read(byte[] onnx, String source) throws OnnxImportException {
+        ModelProto model = parse(source, onnx);
+        OnnxTeacherImporter importer = new OnnxTeacherImporter(source, model.getGraph());
         importer.index();
         importer.walk();
         return new TeacherWeights(importer.convs);
     }
 
-    private static ModelProto parse(Path file, byte[] bytes) throws OnnxImportException {
+    private static ModelProto parse(String source, byte[] bytes) throws OnnxImportException {
         if (bytes.length == 0) {
-            throw new OnnxImportException(file, "not an ONNX model: the file is empty");
+            throw new OnnxImportException(source, "not an ONNX model: the file is empty");
         }
         ModelProto model;
         try {
             model = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
             // no cause attached: a protobuf stack trace helps nobody here
-            throw new OnnxImportException(file, "not an ONNX model, or a truncated one: it cannot be decoded as an"
+            throw new OnnxImportException(source, "not an ONNX model, or a truncated one: it cannot be decoded as an"
                     + " ONNX ModelProto (" + e.getMessage() + ")");
         }
         if (model.getIrVersion() <= 0 || !model.hasGraph() || model.getGraph().getNodeCount() == 0) {
-            throw new OnnxImportException(file, "not an ONNX model: it decodes as protobuf but has "
+            throw new OnnxImportException(source, "not an ONNX model: it decodes as protobuf but has "
                     + (model.getIrVersion() <= 0 ? "no IR version" : "no graph nodes"));
         }
         return model;
@@ -181,7 +194,7 @@ public final class OnnxTeacherImporter {
             }
             n = p.getInput(0);
         }
-        throw new OnnxImportException(file, "Identity nodes form a cycle through tensor '" + name + "'");
+        throw new OnnxImportException(source, "Identity nodes form a cycle through tensor '" + name + "'");
     }
 
     /** A node's (first) output, Identity nodes looked through. */
@@ -221,7 +234,7 @@ public final class OnnxTeacherImporter {
         List<ValueInfoProto> inputs = graph.getInputList().stream()
                 .filter(v -> !initializers.containsKey(v.getName())).collect(Collectors.toList());
         if (inputs.size() != 1) {
-            throw new OnnxImportException(file, "expected exactly one graph input (the images, [N, 3, H, W]), found "
+            throw new OnnxImportException(source, "expected exactly one graph input (the images, [N, 3, H, W]), found "
                     + inputs.size() + ": " + inputs.stream().map(ValueInfoProto::getName).collect(Collectors.toList()));
         }
         ValueInfoProto in = inputs.get(0);
@@ -230,7 +243,7 @@ public final class OnnxTeacherImporter {
             boolean wrongRank = shape.getDimCount() != 4;
             boolean wrongChannels = !wrongRank && shape.getDim(1).hasDimValue() && shape.getDim(1).getDimValue() != 3;
             if (wrongRank || wrongChannels) {
-                throw new OnnxImportException(file, "graph input '" + in.getName()
+                throw new OnnxImportException(source, "graph input '" + in.getName()
                         + "': expected shape [N, 3, H, W], found "
                         + shape.getDimList().stream()
                                 .map(d -> d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam())
@@ -692,10 +705,10 @@ public final class OnnxTeacherImporter {
     }
 
     private OnnxImportException nodeError(NodeProto node, String role, String problem) {
-        return new OnnxImportException(file, describe(node) + ", taken as " + role + ": " + problem);
+        return new OnnxImportException(source, describe(node) + ", taken as " + role + ": " + problem);
     }
 
     private OnnxImportException structure(String problem) {
-        return new OnnxImportException(file, "not a torchvision ResNet-18 trunk: " + problem);
+        return new OnnxImportException(source, "not a torchvision ResNet-18 trunk: " + problem);
     }
 }

@@ -1,12 +1,12 @@
 package dev.stfpm.nn.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.NpyArray;
 import dev.stfpm.nn.onnx.ReferenceResNet.Map3;
-import java.nio.file.Files;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -15,23 +15,19 @@ import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 import org.junit.jupiter.api.Test;
 
-/** The shared teacher file: ResNet-18 trained on ImageNet, batch norm folded, conv1 … layer3. */
+/** The shipped teacher file: ResNet-18 trained on ImageNet, batch norm folded, conv1 … layer3. */
 class OnnxTeacherImporterRealFileTest {
 
-    private static Path shared() {
-        return Path.of(System.getProperty("stfpm.shared", "../shared"));
-    }
-
-    private static Path teacherFile() {
-        Path p = shared().resolve("weights/resnet18-imagenet-layer1-3.onnx");
-        assumeTrue(Files.isRegularFile(p), "shared teacher weights absent (" + p.toAbsolutePath()
-                + "); set -Dstfpm.shared to the shared folder to run this test");
-        return p;
+    private static byte[] teacherBytes() throws IOException {
+        try (InputStream in = Teacher.class.getClassLoader().getResourceAsStream(Teacher.RESOURCE)) {
+            assertThat(in).as("the shipped teacher on the test class path").isNotNull();
+            return in.readAllBytes();
+        }
     }
 
     @Test
     void importsFifteenConvolutionsWithTorchvisionShapes() throws Exception {
-        TeacherWeights tw = OnnxTeacherImporter.read(teacherFile());
+        TeacherWeights tw = Teacher.imagenetResNet18().weights();
 
         assertThat(tw.convs()).hasSize(15);
         Map<String, int[]> layout = OnnxTestModels.layout(3);
@@ -54,14 +50,13 @@ class OnnxTeacherImporterRealFileTest {
      */
     @Test
     void conv1MatchesOnnxRuntimeOnTheParityInput() throws Exception {
-        Path file = teacherFile();
-        Path parity = shared().resolve("weights/teacher-parity.npz");
-        assumeTrue(Files.isRegularFile(parity), "shared parity vectors absent (" + parity.toAbsolutePath() + ")");
-        TeacherWeights tw = OnnxTeacherImporter.read(file);
-        NpyArray input = Npy.readNpz(parity).get("input");
+        byte[] file = teacherBytes();
+        TeacherWeights tw = OnnxTeacherImporter.read(file, "shipped teacher");
+        NpyArray input = Npy.readNpz(Path.of(Teacher.class.getResource("/dev/stfpm/nn/teacher-parity.npz").toURI()))
+                .get("input");
         assertThat(input.shape()).containsExactly(1, 3, 256, 256);
 
-        ModelProto.Builder m = ModelProto.parseFrom(Files.readAllBytes(file)).toBuilder();
+        ModelProto.Builder m = ModelProto.parseFrom(file).toBuilder();
         NodeProto conv1 = m.getGraph().getNodeList().stream()
                 .filter(n -> n.getOpType().equals("Conv") && n.getInput(0).equals("input")).findFirst().orElseThrow();
         String conv1Out = conv1.getOutput(0);

@@ -1,0 +1,82 @@
+package dev.stfpm.cli;
+
+import dev.stfpm.nn.EpochResult;
+import dev.stfpm.nn.StfpmTrainer;
+import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Shows a training run's progress: the teacher features being cached, then each epoch's steps
+ * with the ETA of the epoch (the bar's or line's own) and of the whole run, and a line per epoch
+ * with its losses.
+ */
+final class TrainingProgress implements StfpmTrainer.Listener, AutoCloseable {
+
+    private final CommandSpec spec;
+    private final int epochs;
+    private ConsoleProgress current;
+    private long trainingStarted;
+    private long stepsDone;
+
+    /**
+     * @param spec   the train command's spec
+     * @param epochs epochs the run will take
+     */
+    TrainingProgress(CommandSpec spec, int epochs) {
+        this.spec = spec;
+        this.epochs = epochs;
+    }
+
+    @Override
+    public void cachingStarted(int images) {
+        current = ConsoleProgress.start(spec, "caching teacher features", images, "images");
+    }
+
+    @Override
+    public void featuresCached(int done, int total) {
+        current.stepTo(done);
+        if (done >= total) {
+            current.close();
+        }
+    }
+
+    @Override
+    public void epochStarted(int epoch, int batches) {
+        if (epoch == 1) {
+            trainingStarted = System.nanoTime();
+        }
+        current = ConsoleProgress.start(spec, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), batches,
+                "batches");
+        if (stepsDone > 0) {
+            current.message(runEta(batches));
+        }
+    }
+
+    @Override
+    public void batchDone(int epoch, int batch, int batches) {
+        stepsDone++;
+        current.message(runEta(batches));
+        current.step();
+    }
+
+    @Override
+    public void epochDone(EpochResult e) {
+        current.close(String.format(Locale.ROOT, "epoch %3d/%d  loss %.5f  val %.5f  %6.1f s%s", e.epoch(), epochs,
+                e.trainLoss(), e.validationLoss(), e.seconds(), e.best() ? "  best" : ""));
+    }
+
+    /** The whole run's remaining time, from the time per step so far (validation included). */
+    private String runEta(int batchesPerEpoch) {
+        double perStep = (System.nanoTime() - trainingStarted) / 1e9 / stepsDone;
+        long left = (long) epochs * batchesPerEpoch - stepsDone;
+        return "run ETA " + ConsoleProgress.duration(perStep * left);
+    }
+
+    /** Ends a task left open by a failure (its bar cleared). */
+    @Override
+    public void close() {
+        if (current != null) {
+            current.close();
+        }
+    }
+}

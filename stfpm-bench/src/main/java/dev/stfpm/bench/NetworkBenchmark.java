@@ -28,9 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Times the networks at 256×256 with the paper's settings: the inference path (teacher and student
  * forward plus the anomaly map, Eq. 4) and one student training step (forward, loss, backward, SGD
  * update) against cached teacher features, plus the teacher forward that caching saves. Weights are
- * random: speed does not depend on their values. {@code studentForward} (unfolded) and
- * {@code anomalyMap} show the parts of {@code inference}; {@code inferenceSequential} is {@code inference}
- * without running teacher and student concurrently. Divide by {@code batch} for per-image figures.
+ * random: speed does not depend on their values. Each benchmark calls the library's own code:
+ * {@code inference} is {@link StfpmModel#anomalyMaps}, {@code trainingStep} the student graph's
+ * {@code fit} that {@code StfpmTrainer} runs per mini-batch; {@code studentForward} (unfolded),
+ * {@code teacherForward} and {@code anomalyMap} time parts of {@code inference} through the public
+ * {@link FeaturePyramid} and {@link AnomalyMap} methods. Divide by {@code batch} for per-image figures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,7 +47,6 @@ public class NetworkBenchmark {
 
     private FeaturePyramid teacher;
     private FeaturePyramid student;
-    private FeaturePyramid foldedStudent;
     private AnomalyMap anomalyMap;
     private StfpmModel model;
     private INDArray images;
@@ -58,7 +59,6 @@ public class NetworkBenchmark {
         StfpmConfig config = StfpmConfig.paper();
         teacher = FeaturePyramid.teacher(config);
         student = FeaturePyramid.student(config);
-        foldedStudent = student.foldBatchNorm(config);
         anomalyMap = new AnomalyMap(3, config.imageSize());
         model = new StfpmModel(config, teacher, student,
                 new TrainingHistory("random", 0, 0, "random", "-", List.of(), 0, 0, "-", "benchmark"), null);
@@ -73,21 +73,6 @@ public class NetworkBenchmark {
     @Benchmark
     public INDArray inference() {
         return model.anomalyMaps(images);
-    }
-
-    /**
-     * @return the same maps as {@link #inference}, with teacher and folded student run one after the
-     *         other on the calling thread instead of concurrently
-     */
-    @Benchmark
-    public INDArray inferenceSequential() {
-        INDArray[] t = teacher.features(images);
-        INDArray[] s = foldedStudent.features(images);
-        INDArray maps = anomalyMap.compute(t, s);
-        for (INDArray features : List.of(t[0], t[1], t[2], s[0], s[1], s[2])) {
-            features.close(); // as StfpmModel.anomalyMaps frees them
-        }
-        return maps;
     }
 
     /** @return the loss after one SGD step of the student on cached teacher features */

@@ -2,7 +2,8 @@ package dev.stfpm.cli;
 
 import dev.stfpm.eval.EvaluationResult;
 import dev.stfpm.eval.MapEvaluator;
-import dev.stfpm.eval.ReportWriter;
+import dev.stfpm.eval.report.ReportWriter;
+import dev.stfpm.eval.report.TerminalSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluationResult result = evaluate(spec, dataset, maps, proLimit, scores);
         Path html = writeReports(spec, result, out);
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.println(result.summary());
+        stdout.println(TerminalSummary.of(result));
         stdout.println("metrics.json, report.md and " + html.getFileName() + " in " + out);
         stdout.flush();
         return 0;

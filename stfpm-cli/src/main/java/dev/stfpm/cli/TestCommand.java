@@ -1,7 +1,5 @@
 package dev.stfpm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.stfpm.core.AnomalyCalibration;
 import dev.stfpm.core.data.MvtecCategory;
 import dev.stfpm.core.data.TestImage;
@@ -9,6 +7,8 @@ import dev.stfpm.core.io.Npy;
 import dev.stfpm.eval.CalibrationFitter;
 import dev.stfpm.eval.EvaluationResult;
 import dev.stfpm.eval.MapEvaluator;
+import dev.stfpm.eval.report.Json;
+import dev.stfpm.eval.report.TerminalSummary;
 import dev.stfpm.nn.Prediction;
 import dev.stfpm.nn.StfpmModel;
 import java.io.IOException;
@@ -96,12 +96,11 @@ final class TestCommand implements Callable<Integer> {
         EvaluateCommand.writeReports(spec, result, out);
         Optional<AnomalyCalibration> calibration = CalibrationFitter.fitIfDefined(result);
         if (calibration.isPresent()) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(out.resolve("calibration.json").toFile(), calibration.get());
+            Json.write(calibration.get(), out.resolve("calibration.json"));
         }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("%d test images, %.1f ms per image%n", tests.size(), msPerImage);
-        stdout.println(result.summary());
+        stdout.println(TerminalSummary.of(result));
         stdout.printf("metrics.json, report.md and report.html in %s%n", out);
         return calibration;
     }

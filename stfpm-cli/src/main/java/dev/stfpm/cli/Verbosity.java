@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
@@ -42,7 +43,7 @@ enum Verbosity {
     /** The libraries whose logging is noise unless asked for. */
     private static final List<String> LIBRARIES = List.of("org.nd4j", "org.deeplearning4j", "org.bytedeco", "oshi");
     /** jline (used by the progress bar to measure the terminal) logs through java.util.logging. */
-    private static final java.util.logging.Logger JLINE = java.util.logging.Logger.getLogger("org.jline");
+    private static final Logger JLINE = Logger.getLogger("org.jline");
 
     /**
      * @param spec any command's spec

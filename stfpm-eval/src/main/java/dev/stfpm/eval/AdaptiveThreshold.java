@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * An F1-optimal adaptive threshold, as anomalib's {@code F1AdaptiveThreshold} chooses it: among all
- * distinct scores t, the one whose decision "anomalous iff score &ge; t" has the highest F1 score
- * on a labelled set; on equal F1 (compared exactly, as fractions) the lowest such t.
+ * distinct scores t ({@link ScoreSweep}), the one whose decision "anomalous iff score &ge; t" has the
+ * highest F1 score on a labelled set; on equal F1 (compared exactly, as fractions) the lowest such t.
  *
  * <p>F1 needs anomalous samples, so it is undefined on a set of normal samples only, such as a
  * validation split of normal training images: see {@link CalibrationFitter} for which set fits it.
@@ -26,28 +26,13 @@ public record AdaptiveThreshold(double value, double f1, double precision, doubl
      * @throws IllegalArgumentException if a score is not finite or the lengths differ
      */
     public static Optional<AdaptiveThreshold> f1Optimal(double[] scores, boolean[] anomalous) {
-        SplitScores s = SplitScores.of(scores, anomalous);
-        double[] pos = s.positives();
-        double[] neg = s.negatives();
-        if (pos.length == 0) {
+        ScoreSweep sweep = ScoreSweep.of(scores, anomalous);
+        if (sweep.positives() == 0) {
             return Optional.empty();
         }
-        Tracker best = new Tracker(pos.length);
-        int i = pos.length - 1;
-        int j = neg.length - 1;
-        long tp = 0;
-        long fp = 0;
-        while (i >= 0 || j >= 0) {
-            double t = Math.max(i >= 0 ? pos[i] : Double.NEGATIVE_INFINITY, j >= 0 ? neg[j] : Double.NEGATIVE_INFINITY);
-            while (i >= 0 && pos[i] == t) {
-                tp++;
-                i--;
-            }
-            while (j >= 0 && neg[j] == t) {
-                fp++;
-                j--;
-            }
-            best.offer(t, tp, fp);
+        Tracker best = new Tracker(sweep.positives());
+        while (sweep.next()) {
+            best.offer(sweep.threshold(), sweep.tp(), sweep.fp());
         }
         return Optional.of(best.best());
     }
@@ -79,11 +64,6 @@ public record AdaptiveThreshold(double value, double f1, double precision, doubl
                 bestTp = tp;
                 bestFp = fp;
             }
-        }
-
-        /** @return whether a threshold was offered */
-        boolean defined() {
-            return bestTp >= 0;
         }
 
         /** @return the best threshold offered */

@@ -75,8 +75,7 @@ public final class CalibrationFitter {
         }
         double[] scores = new double[maps.size()];
         PixelSet pixels = new PixelSet((long) width * height * maps.size());
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
+        ScoreRange range = ScoreRange.EMPTY;
         boolean anyMask = masks.stream().anyMatch(m -> m != null);
         for (int i = 0; i < scores.length; i++) {
             float[] map = maps.get(i);
@@ -84,22 +83,15 @@ public final class CalibrationFitter {
             if (anyMask && (!anomalous[i] || mask != null)) {
                 pixels.add("map " + i, map, mask, width, height, anomalous[i] ? "defect" : MvtecCategory.GOOD);
             }
-            float m = Float.NEGATIVE_INFINITY;
-            for (float v : map) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("map " + i + " holds " + v + " (scores must be finite)");
-                }
-                m = Math.max(m, v);
-                min = Math.min(min, v);
-            }
-            max = Math.max(max, m);
-            scores[i] = m;
+            ScoreRange r = ScoreRange.scan("map " + i, map, width);
+            range = range.union(r);
+            scores[i] = r.max();
         }
         AdaptiveThreshold image = AdaptiveThreshold.f1Optimal(scores, anomalous).orElseThrow(() ->
                 new IllegalArgumentException("cannot fit an F1-optimal threshold: no anomalous image"));
         Optional<AdaptiveThreshold> pixel = pixels.size() == 0 ? Optional.empty()
                 : PixelMetrics.compute(pixels, null, 1.0).threshold();
-        return build(image, pixel, min, max, fittedOn);
+        return build(image, pixel, range.min(), range.max(), fittedOn);
     }
 
     private static AnomalyCalibration build(AdaptiveThreshold image, Optional<AdaptiveThreshold> pixel, double min,

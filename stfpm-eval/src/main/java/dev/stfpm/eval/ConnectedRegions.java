@@ -14,14 +14,12 @@ import java.util.Arrays;
 public final class ConnectedRegions {
 
     private final int width;
-    private final int height;
     private final int count;
     private final int[] labels;
     private final int[] sizes;
 
-    private ConnectedRegions(int width, int height, int count, int[] labels, int[] sizes) {
+    private ConnectedRegions(int width, int count, int[] labels, int[] sizes) {
         this.width = width;
-        this.height = height;
         this.count = count;
         this.labels = labels;
         this.sizes = sizes;
@@ -85,22 +83,12 @@ public final class ConnectedRegions {
             }
             sizes[count] = size;
         }
-        return new ConnectedRegions(width, height, count, labels, sizes);
+        return new ConnectedRegions(width, count, labels, sizes);
     }
 
     /** @return the number of regions */
     public int count() {
         return count;
-    }
-
-    /** @return pixels per row */
-    public int width() {
-        return width;
-    }
-
-    /** @return rows */
-    public int height() {
-        return height;
     }
 
     /**

@@ -44,21 +44,6 @@ public record EvaluationResult(Path dataset, Path mapsDir, String imageScore, do
         return overall.pixel().threshold();
     }
 
-    /**
-     * @return a few lines for a terminal: image counts, the three metrics (n/a when undefined, with
-     *         the reasons), and warnings
-     */
-    public String summary() {
-        StringBuilder s = new StringBuilder();
-        s.append(category()).append(": ").append(images.size()).append(" test images (").append(overall.normalImages())
-                .append(" good, ").append(overall.anomalousImages()).append(" anomalous)\n");
-        s.append("image AUROC ").append(ReportText.metric(overall.imageAuroc()))
-                .append("  pixel AUROC ").append(ReportText.metric(overall.pixelAuroc()))
-                .append("  AU-PRO(FPR<=").append(proLimit).append(") ").append(ReportText.metric(overall.auPro()));
-        overall.notes().forEach((k, v) -> s.append("\n  ").append(k).append(": ").append(v));
-        return s.toString();
-    }
-
     /** @return the category's name, the dataset folder's name */
     public String category() {
         Path name = dataset.toAbsolutePath().normalize().getFileName();

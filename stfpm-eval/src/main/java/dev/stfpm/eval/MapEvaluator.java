@@ -123,8 +123,7 @@ public final class MapEvaluator {
         List<String> unmasked = new ArrayList<>();
         List<ImageResult> images = new ArrayList<>(tests.size());
         PixelSet pixels = null;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
+        ScoreRange range = ScoreRange.EMPTY;
         for (int start = 0; start < tests.size(); start += BATCH) {
             List<TestImage> batch = tests.subList(start, Math.min(tests.size(), start + BATCH));
             List<Loaded> loaded = load(batch, mapsDir);
@@ -133,7 +132,7 @@ public final class MapEvaluator {
                 Loaded l = loaded.get(j);
                 MapFiles.LoadedMap map = l.map();
                 String key = t.defect() + "/" + t.name();
-                double score = imageScores.isEmpty() ? map.max() : given(imageScores, key);
+                double score = imageScores.isEmpty() ? map.range().max() : given(imageScores, key);
                 boolean inPixels = anyMask && (t.isGood() || l.mask() != null);
                 if (!t.isGood() && l.mask() == null && anyMask) {
                     LOG.warn("{}: defect image without a ground-truth mask ({} missing); left out of the pixel metrics",
@@ -150,10 +149,7 @@ public final class MapEvaluator {
                         throw new IOException(e.getMessage(), e);
                     }
                 }
-                for (float v : map.data()) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                }
+                range = range.union(map.range());
                 images.add(new ImageResult(t.defect(), t.name(), t.image(), l.file(), t.mask(), score, map.width(),
                         map.height(), inPixels));
             }
@@ -179,7 +175,7 @@ public final class MapEvaluator {
                 pixels == null ? 0 : pixels.size(), (System.nanoTime() - t0) / 1_000_000);
         String scoreSource = imageScores.isEmpty() ? EvaluationResult.MAX_OF_MAP : "given";
         return new EvaluationResult(dataset, mapsDir, scoreSource, proLimit, overall, perDefect, images, imageThreshold,
-                min, max);
+                range.min(), range.max());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.stfpm.eval;
 
 import dev.stfpm.core.data.TestImage;
+import dev.stfpm.core.image.ImageFiles;
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.NpyArray;
 import java.awt.image.BufferedImage;
@@ -12,16 +13,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Finds and reads anomaly maps and ground-truth masks. Every problem is an {@link IOException} whose
  * message names the file and the problem.
  */
-final class MapFiles {
+public final class MapFiles {
 
     /** Map file extensions looked for, in order. */
-    static final List<String> MAP_EXTENSIONS = List.of(".npy", ".tiff", ".tif");
+    private static final List<String> MAP_EXTENSIONS = List.of(".npy", ".tiff", ".tif");
 
     private MapFiles() {
     }
@@ -32,17 +32,9 @@ final class MapFiles {
      * @param data   {@code width × height} finite scores, row-major
      * @param width  pixels per row
      * @param height rows
+     * @param range  the smallest and largest score
      */
-    record LoadedMap(float[] data, int width, int height) {
-
-        /** @return the largest score */
-        float max() {
-            float m = Float.NEGATIVE_INFINITY;
-            for (float v : data) {
-                m = Math.max(m, v);
-            }
-            return m;
-        }
+    public record LoadedMap(float[] data, int width, int height, ScoreRange range) {
     }
 
     /**
@@ -71,17 +63,9 @@ final class MapFiles {
      * @return the map
      * @throws IOException if it cannot be read, has another shape, or holds NaN or infinity
      */
-    static LoadedMap read(Path file) throws IOException {
+    public static LoadedMap read(Path file) throws IOException {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        LoadedMap map = n.endsWith(".npy") ? readNpy(file) : readTiff(file);
-        float[] d = map.data();
-        for (int i = 0; i < d.length; i++) {
-            if (!Float.isFinite(d[i])) {
-                throw new IOException(file + ": anomaly map holds " + d[i] + " at row " + i / map.width()
-                        + ", column " + i % map.width() + " (scores must be finite)");
-            }
-        }
-        return map;
+        return n.endsWith(".npy") ? readNpy(file) : readTiff(file);
     }
 
     private static LoadedMap readNpy(Path file) throws IOException {
@@ -95,18 +79,27 @@ final class MapFiles {
         if (s.length != 2 || s[0] < 1 || s[1] < 1) {
             throw new IOException(file + ": expected an HxW anomaly map, found shape " + Arrays.toString(a.shape()));
         }
-        return new LoadedMap(a.data(), s[1], s[0]);
+        return scanned(file, a.data(), s[1], s[0]);
     }
 
     private static LoadedMap readTiff(Path file) throws IOException {
-        BufferedImage img = decode(file, "anomaly map");
+        BufferedImage img = ImageFiles.read(file, "anomaly map");
         Raster r = img.getRaster();
         if (r.getNumBands() != 1) {
             throw new IOException(file + ": expected a single-channel anomaly map, found " + r.getNumBands() + " channels");
         }
         int w = img.getWidth();
         int h = img.getHeight();
-        return new LoadedMap(r.getSamples(0, 0, w, h, 0, new float[w * h]), w, h);
+        return scanned(file, r.getSamples(0, 0, w, h, 0, new float[w * h]), w, h);
+    }
+
+    /** A map whose scores have been checked to be finite, with their range. */
+    private static LoadedMap scanned(Path file, float[] data, int width, int height) throws IOException {
+        try {
+            return new LoadedMap(data, width, height, ScoreRange.scan(file.toString(), data, width));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -119,8 +112,8 @@ final class MapFiles {
      * @return {@code width × height} flags, row-major
      * @throws IOException if it cannot be read
      */
-    static boolean[] readMask(Path file, int width, int height) throws IOException {
-        BufferedImage img = decode(file, "ground-truth mask");
+    public static boolean[] readMask(Path file, int width, int height) throws IOException {
+        BufferedImage img = ImageFiles.read(file, "ground-truth mask");
         int sw = img.getWidth();
         int sh = img.getHeight();
         boolean[] full = new boolean[sw * sh];
@@ -160,21 +153,5 @@ final class MapFiles {
             }
         }
         return out;
-    }
-
-    private static BufferedImage decode(Path file, String what) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such " + what + " file");
-        }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": cannot decode " + what + " (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new IOException(file + ": not an image format ImageIO can read (" + what + ")");
-        }
-        return img;
     }
 }

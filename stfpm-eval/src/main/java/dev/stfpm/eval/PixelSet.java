@@ -35,8 +35,6 @@ public final class PixelSet {
     private int[] classGroup = new int[64];
     private double[] classInvSize = new double[64];
     private long[] classPixels = new long[64];
-    private float min = Float.POSITIVE_INFINITY;
-    private float max = Float.NEGATIVE_INFINITY;
 
     /**
      * @param expectedPixels how many pixels will be added (a hint: the set grows if needed)
@@ -69,12 +67,7 @@ public final class PixelSet {
             throw new IllegalArgumentException(source + ": mask of " + mask.length + " pixels does not match the "
                     + width + "x" + height + " map");
         }
-        for (int i = 0; i < map.length; i++) {
-            if (!Float.isFinite(map[i])) {
-                throw new IllegalArgumentException(source + ": anomaly map holds " + map[i] + " at row " + i / width
-                        + ", column " + i % width + " (scores must be finite)");
-            }
-        }
+        ScoreRange.scan(source, map, width); // rejects NaN and infinity, naming the pixel
         if ((long) size + map.length > MAX_PIXELS) {
             throw new IllegalArgumentException(source + ": more than " + MAX_PIXELS + " pixels in one evaluation");
         }
@@ -96,10 +89,7 @@ public final class PixelSet {
             int label = labels == null ? 0 : labels[i];
             int cls = label == 0 ? normalClass : firstRegionClass + label - 1;
             normal += label == 0 ? 1 : 0;
-            float v = map[i];
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-            keys[size++] = SortableFloat.pack(SortableFloat.toSortable(v), cls);
+            keys[size++] = SortableFloat.pack(SortableFloat.toSortable(map[i]), cls);
         }
         classPixels[normalClass] += normal;
         sorted = false;
@@ -113,16 +103,6 @@ public final class PixelSet {
     /** @return the groups in the order they were first used */
     public List<String> groups() {
         return Collections.unmodifiableList(new ArrayList<>(groups));
-    }
-
-    /** @return the smallest score added ({@code +Infinity} if none) */
-    public float min() {
-        return min;
-    }
-
-    /** @return the largest score added ({@code -Infinity} if none) */
-    public float max() {
-        return max;
     }
 
     /** Sorts the packed keys by score, once; {@link PixelMetrics} calls it. */
@@ -156,14 +136,6 @@ public final class PixelSet {
     /** @return each class's number of pixels; not copied */
     long[] classPixels() {
         return classPixels;
-    }
-
-    /**
-     * @param group a group name
-     * @return its index, or -1 if no pixel of it was added
-     */
-    int indexOf(String group) {
-        return groups.indexOf(group);
     }
 
     private int groupIndex(String group) {

@@ -40,28 +40,15 @@ public record ProCurve(double[] fpr, double[] pro) {
     }
 
     /**
-     * @param limit the integration limit, in (0, 1]
-     * @return the normalised area under this curve up to the limit, see {@link #auPro(double[], double[], double)}
-     */
-    public double auPro(double limit) {
-        return auPro(fpr, pro, limit);
-    }
-
-    /**
-     * The normalised area under a PRO curve: MVTec AD's trapezoid rule up to the integration limit
+     * The normalised area under this curve: MVTec AD's trapezoid rule up to the integration limit
      * (interpolating the curve linearly at the limit when the limit is not a point) divided by the
      * limit.
      *
-     * @param fpr   false positive rates, non-decreasing, starting at 0 and reaching 1
-     * @param pro   per-region overlaps
      * @param limit the integration limit, in (0, 1]
      * @return the area up to {@code limit} divided by {@code limit}
      */
-    public static double auPro(double[] fpr, double[] pro, double limit) {
+    public double auPro(double limit) {
         checkLimit(limit);
-        if (fpr.length != pro.length) {
-            throw new IllegalArgumentException("fpr has " + fpr.length + " points, pro " + pro.length);
-        }
         LimitedTrapezoid area = new LimitedTrapezoid(limit);
         for (int i = 0; i < fpr.length; i++) {
             area.add(fpr[i], pro[i]);

@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * A receiver operating characteristic curve and the area under it.
  *
- * <p>The curve has one point per distinct score: at threshold t, a sample is called anomalous iff
- * its score is &ge; t; the point is (false positive rate, true positive rate). It starts at (0, 0)
- * and ends at (1, 1). The area is the trapezoid rule over these points, which with ties equals the
+ * <p>The curve has one point per distinct score ({@link ScoreSweep}): at threshold t, a sample is
+ * called anomalous iff its score is &ge; t; the point is (false positive rate, true positive rate).
+ * It starts at (0, 0) and ends at (1, 1). The area is the trapezoid rule over these points, which with ties equals the
  * Mann&ndash;Whitney statistic counting a tied (anomalous, normal) pair as one half &mdash; the
  * value of scikit-learn's {@code roc_auc_score}. It is computed in exact integer arithmetic.
  *
@@ -51,37 +51,25 @@ public record RocCurve(double[] fpr, double[] tpr, double auc) {
      *                                  anomalous or no normal sample (the AUC is then undefined)
      */
     public static RocCurve of(double[] scores, boolean[] anomalous) {
-        SplitScores s = SplitScores.of(scores, anomalous);
-        if (s.positives().length == 0 || s.negatives().length == 0) {
-            throw new IllegalArgumentException("ROC AUC is undefined with " + s.positives().length + " anomalous and "
-                    + s.negatives().length + " normal samples");
+        ScoreSweep sweep = ScoreSweep.of(scores, anomalous);
+        long p = sweep.positives();
+        long n = sweep.negatives();
+        if (p == 0 || n == 0) {
+            throw new IllegalArgumentException("ROC AUC is undefined with " + p + " anomalous and " + n + " normal samples");
         }
-        double[] pos = s.positives();
-        double[] neg = s.negatives();
-        long p = pos.length;
-        long n = neg.length;
         CurveBuilder curve = new CurveBuilder(0, 0);
         curve.add(0, 0);
-        int i = pos.length - 1;
-        int j = neg.length - 1;
-        long tp = 0;
-        long fp = 0;
+        long tpBefore = 0;
+        long fpBefore = 0;
         long twiceArea = 0;
-        while (i >= 0 || j >= 0) {
-            double t = Math.max(i >= 0 ? pos[i] : Double.NEGATIVE_INFINITY, j >= 0 ? neg[j] : Double.NEGATIVE_INFINITY);
-            long tp0 = tp;
-            long fp0 = fp;
-            while (i >= 0 && pos[i] == t) {
-                tp++;
-                i--;
-            }
-            while (j >= 0 && neg[j] == t) {
-                fp++;
-                j--;
-            }
-            // trapezoid rule on the ROC curve, in units of 1/(2PN): (fp - fp0) * (tp + tp0)
-            twiceArea += (fp - fp0) * (tp + tp0);
+        while (sweep.next()) {
+            long tp = sweep.tp();
+            long fp = sweep.fp();
+            // trapezoid rule on the ROC curve, in units of 1/(2PN)
+            twiceArea += (fp - fpBefore) * (tp + tpBefore);
             curve.add((double) fp / n, (double) tp / p);
+            tpBefore = tp;
+            fpBefore = fp;
         }
         return new RocCurve(curve.xs(), curve.ys(), twiceArea / (2.0 * p * n));
     }

@@ -94,11 +94,6 @@ class MapEvaluatorTest {
         assertThat(CalibrationFitter.fitIfDefined(r)).isEmpty();
         assertThatThrownBy(() -> CalibrationFitter.fit(r)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no anomalous images");
-        Path out = tmp.resolve("out");
-        ReportWriter.write(r, out);
-        String json = Files.readString(out.resolve("metrics.json"));
-        assertThat(json).contains("\"image_auroc\" : null").doesNotContain("NaN").contains("no anomalous test images");
-        assertThat(out.resolve("images/good/001.png")).isRegularFile();
     }
 
     @Test

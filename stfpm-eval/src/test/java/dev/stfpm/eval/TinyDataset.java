@@ -7,13 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
-/** Writes a tiny data set in the MVTec AD layout, with its maps, for tests. */
-final class TinyDataset {
+/** Writes a tiny data set in the MVTec AD layout, with its maps, for tests (of this package and of reports). */
+public final class TinyDataset {
 
-    final Path root;
-    final Path maps;
+    /** The category folder. */
+    public final Path root;
+    /** The anomaly maps folder. */
+    public final Path maps;
 
-    TinyDataset(Path dir) throws IOException {
+    /** Starts an empty data set under {@code dir}. */
+    public TinyDataset(Path dir) throws IOException {
         root = dir.resolve("tiny");
         maps = dir.resolve("maps");
         Files.createDirectories(root.resolve("train/good"));
@@ -24,7 +27,7 @@ final class TinyDataset {
      * Adds a test image (a 16x16 colour gradient), its map ({@code h × w} float32 .npy) and, when
      * given, its mask PNG of {@code maskSide × maskSide} pixels (0 or 255).
      */
-    TinyDataset add(String defect, String name, float[] map, int w, int h, boolean[] mask, int maskSide) throws IOException {
+    public TinyDataset add(String defect, String name, float[] map, int w, int h, boolean[] mask, int maskSide) throws IOException {
         BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 16; y++) {
             for (int x = 0; x < 16; x++) {
@@ -51,7 +54,7 @@ final class TinyDataset {
      * The hand-worked case: good/000 = [0.1 0.2; 0.3 0.4]; crack/000 = [0.3 0.2; 0.25 0.1] whose 4x4
      * mask marks its top-left 2x2 block, i.e. the top-left map pixel after nearest-neighbour resizing.
      */
-    static TinyDataset handCase(Path dir) throws IOException {
+    public static TinyDataset handCase(Path dir) throws IOException {
         boolean[] mask = new boolean[16];
         mask[0] = mask[1] = mask[4] = mask[5] = true;
         return new TinyDataset(dir)

@@ -1,5 +1,7 @@
 package dev.stfpm.nn;
 
+import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -56,7 +58,7 @@ public final class AnomalyMap {
         float[] maps = new float[images * pixels];
         IntStream.range(0, images).parallel().forEach(i -> {
             double[] product = new double[pixels];
-            java.util.Arrays.fill(product, 1);
+            Arrays.fill(product, 1);
             for (Level l : level) {
                 l.multiplyUpsampled(i, product);
             }
@@ -85,15 +87,15 @@ public final class AnomalyMap {
                          Resampling cols) {
 
         static Level of(int index, INDArray teacher, INDArray student, int images, int size) {
-            if (teacher.rank() != 4 || !java.util.Arrays.equals(teacher.shape(), student.shape())
+            if (teacher.rank() != 4 || !Arrays.equals(teacher.shape(), student.shape())
                     || teacher.size(0) != images) {
                 throw new IllegalArgumentException("level " + index + ": teacher features "
-                        + java.util.Arrays.toString(teacher.shape()) + " and student features "
-                        + java.util.Arrays.toString(student.shape()) + " must both be [" + images + ", C, H, W]");
+                        + Arrays.toString(teacher.shape()) + " and student features "
+                        + Arrays.toString(student.shape()) + " must both be [" + images + ", C, H, W]");
             }
             int h = (int) teacher.size(2);
             int w = (int) teacher.size(3);
-            return new Level(NativeMemory.toHeap(teacher), NativeMemory.toHeap(student), (int) teacher.size(1), h, w,
+            return new Level(Dl4jWorkarounds.toHeap(teacher), Dl4jWorkarounds.toHeap(student), (int) teacher.size(1), h, w,
                     new Resampling(h, size), new Resampling(w, size));
         }
 

@@ -1,8 +1,8 @@
 package dev.stfpm.nn;
 
 import dev.stfpm.core.StfpmConfig;
-import dev.stfpm.nn.onnx.ConvWeights;
-import dev.stfpm.nn.onnx.TeacherWeights;
+import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +36,12 @@ public final class FeaturePyramid {
 
     private final ComputationGraph graph;
     private final List<String> levels;
+    private final int imageSize;
 
-    private FeaturePyramid(ComputationGraph graph, List<String> levels) {
+    private FeaturePyramid(ComputationGraph graph, List<String> levels, int imageSize) {
         this.graph = graph;
         this.levels = levels;
+        this.imageSize = imageSize;
     }
 
     /**
@@ -63,7 +65,7 @@ public final class FeaturePyramid {
                         || expected[2] != w.kernelH() || expected[3] != w.kernelW()) {
                     throw new IllegalArgumentException("teacher weights for " + name + " have shape ["
                             + w.outChannels() + ", " + w.inChannels() + ", " + w.kernelH() + ", " + w.kernelW()
-                            + "], the network needs " + java.util.Arrays.toString(expected));
+                            + "], the network needs " + Arrays.toString(expected));
                 }
                 kernel.assign(Nd4j.create(w.weight(), expected, 'c'));
                 bias.assign(Nd4j.create(w.bias(), bias.shape(), 'c'));
@@ -79,13 +81,13 @@ public final class FeaturePyramid {
      * @return the teacher network, weights still to be set
      */
     public static FeaturePyramid teacher(StfpmConfig config) {
-        OneDnn.enable();
+        Dl4jWorkarounds.enableOneDnn();
         GraphBuilder g = base(config).graphBuilder();
         List<String> outputs = trunk(g, config, ResNet18.Variant.FOLDED_BATCH_NORM);
         g.setOutputs(outputs.toArray(String[]::new));
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
-        return new FeaturePyramid(net, config.pyramidLevels());
+        return new FeaturePyramid(net, config.pyramidLevels(), config.imageSize());
     }
 
     /**
@@ -96,9 +98,9 @@ public final class FeaturePyramid {
      * @return the student
      */
     public static FeaturePyramid student(StfpmConfig config) {
-        OneDnn.enable();
+        Dl4jWorkarounds.enableOneDnn();
         NeuralNetConfiguration.Builder base = base(config)
-                .updater(new SgdMomentum(config.learningRate(), config.momentum()))
+                .updater(Dl4jWorkarounds.sgdMomentum(config.learningRate(), config.momentum()))
                 .l2(config.weightDecay())
                 .miniBatch(false);
         GraphBuilder g = base.graphBuilder();
@@ -108,11 +110,11 @@ public final class FeaturePyramid {
             losses[i] = outputs.get(i) + ".loss";
             g.addLayer(losses[i], new PyramidMatchingLoss(losses[i]), outputs.get(i));
         }
-        g.setOutputs(losses);
+        g.setOutputs(losses); // Eq. 3: the graph's loss is the sum of its output layers' losses (all α_l = 1)
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
-        BatchNormHelper.install(net);
-        return new FeaturePyramid(net, config.pyramidLevels());
+        Dl4jWorkarounds.installBatchNormHelper(net);
+        return new FeaturePyramid(net, config.pyramidLevels(), config.imageSize());
     }
 
     private static NeuralNetConfiguration.Builder base(StfpmConfig config) {
@@ -147,17 +149,22 @@ public final class FeaturePyramid {
             if (graph.getVertex(name) == null) {
                 continue;
             }
-            INDArray w = graph.getLayer(name).getParam("W");
-            long[] k = w.shape();
-            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3], NativeMemory.toHeap(w),
+            Layer layer = graph.getLayer(name);
+            long[] k = layer.getParam("W").shape();
+            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3], param(layer, "W"),
                     new float[(int) k[0]]);
             Layer bn = graph.getLayer(ResNet18.batchNormAfter(name));
-            float[] variance = bn.paramTable().containsKey("var") ? NativeMemory.toHeap(bn.getParam("var"))
-                    : varianceFromLog10Std(NativeMemory.toHeap(bn.getParam("log10stdev")));
-            convs.put(name, conv.foldBatchNorm(NativeMemory.toHeap(bn.getParam("gamma")), NativeMemory.toHeap(bn.getParam("beta")),
-                    NativeMemory.toHeap(bn.getParam("mean")), variance, ResNet18.BN_EPS));
+            float[] variance = bn.paramTable().containsKey("var") ? param(bn, "var")
+                    : varianceFromLog10Std(param(bn, "log10stdev"));
+            convs.put(name, conv.foldBatchNorm(param(bn, "gamma"), param(bn, "beta"), param(bn, "mean"), variance,
+                    ResNet18.BN_EPS));
         }
         return teacher(new TeacherWeights(convs), config);
+    }
+
+    /** A layer's parameter, copied to the Java heap. */
+    private static float[] param(Layer layer, String name) {
+        return Dl4jWorkarounds.toHeap(layer.getParam(name));
     }
 
     /** Deeplearning4j stores {@code log10(std)} by default; its inference uses {@code var = std²}. */
@@ -210,6 +217,11 @@ public final class FeaturePyramid {
     /** @return the pyramid levels, in network order */
     public List<String> levels() {
         return levels;
+    }
+
+    /** @return the side of the square input images, in pixels */
+    public int imageSize() {
+        return imageSize;
     }
 
     /** @return the underlying Deeplearning4j graph (for training, saving and benchmarks) */

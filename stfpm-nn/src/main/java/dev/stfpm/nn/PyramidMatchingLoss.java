@@ -16,10 +16,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link FeatureDistance}). The student network ends in one such layer per level, so the graph's
  * total loss is the sum over levels, Eq. 3 (with all α<sub>l</sub> = 1, as in the paper).
  *
- * <p>As in the authors' code, the losses of the images of a mini-batch are summed, not averaged
- * (the network is configured with {@code miniBatch(false)}, so the gradient is not divided either);
- * the reported score is the per-image mean. The layer has no parameters, and its activations are
- * its input, so at inference the student network simply returns its feature pyramid.
+ * <p>The losses of the images of a mini-batch are summed, not averaged, as in anomalib (the network
+ * is configured with {@code miniBatch(false)}, so the gradient is not divided either); the authors'
+ * code averages over the batch instead and leaves out Eq. 1's ½, so at batch 32 this loss and its
+ * gradient are 16× theirs, and so is SGD's step at the same learning rate (docs/DESIGN.md, "Loss
+ * reduction"). The reported score is the per-image mean. The layer has no parameters, and its
+ * activations are its input, so at inference the student network simply returns its feature
+ * pyramid.
  */
 public class PyramidMatchingLoss extends SameDiffOutputLayer {
 
@@ -37,7 +40,7 @@ public class PyramidMatchingLoss extends SameDiffOutputLayer {
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable student, SDVariable teacher, Map<String, SDVariable> params) {
         SDVariable perImage = FeatureDistance.perPosition(sd, teacher, student).mean(1, 2); // Eq. 2
-        return perImage.sum();
+        return perImage.sum(); // summed over the batch (see above)
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.stfpm.nn;
 
+import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -22,12 +23,12 @@ import org.nd4j.linalg.activations.Activation;
  *
  * <p>The stem (conv1, bn1, ReLU, max pooling) runs channels-last and the stages channels-first:
  * oneDNN's max pooling is about seven times slower on channels-first data, while the stages train
- * faster channels-first (docs/DESIGN.md). {@link ChannelsFirst} converts between them once.
+ * faster channels-first (docs/DESIGN.md). {@link Dl4jWorkarounds#channelsFirst} converts between them once.
  *
  * <p>Two variants share the layout. The <em>student</em> has batch norm after every convolution,
  * trained from scratch. The <em>teacher</em> is used only for inference, so its batch norms are
  * folded into the convolutions' biases (identical output, fewer layers): that is also what
- * {@code torch.onnx.export} writes, and what {@link dev.stfpm.nn.onnx.OnnxTeacherImporter} produces
+ * {@code torch.onnx.export} writes, and what {@code dev.stfpm.nn.onnx.OnnxTeacherImporter} produces
  * from exports that keep explicit batch norm nodes.
  */
 public final class ResNet18 {
@@ -66,7 +67,7 @@ public final class ResNet18 {
         String x = stem.convBnRelu("conv1", "bn1", "relu", input, 3, WIDTH[0], 7, 2, 3);
         g.addLayer("maxpool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).dataFormat(CNN2DFormat.NHWC)
                 .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), x);
-        g.addVertex("maxpool.nchw", new PreprocessorVertex(new ChannelsFirst()), "maxpool");
+        g.addVertex("maxpool.nchw", new PreprocessorVertex(Dl4jWorkarounds.channelsFirst()), "maxpool");
         x = "maxpool.nchw";
         Builder b = new Builder(g, variant, CNN2DFormat.NCHW);
         List<String> outputs = new ArrayList<>();
@@ -79,6 +80,17 @@ public final class ResNet18 {
             outputs.add(x);
         }
         return outputs;
+    }
+
+    /**
+     * @param stage 0 for the stem ({@code conv1}), 1 to 3 for {@code layer1} … {@code layer3}
+     * @return the channels that stage outputs: 64, 64, 128, 256
+     */
+    public static int width(int stage) {
+        if (stage < 0 || stage >= WIDTH.length) {
+            throw new IllegalArgumentException("stage must be 0..3: " + stage);
+        }
+        return WIDTH[stage];
     }
 
     /**

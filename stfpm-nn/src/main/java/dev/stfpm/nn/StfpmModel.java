@@ -8,7 +8,9 @@ import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.image.ImagePreprocessor;
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.NpyArray;
+import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -157,8 +159,8 @@ public final class StfpmModel implements AutoCloseable {
         }
         INDArray[] t = await(teacherFeatures);
         INDArray maps = anomalyMap.compute(t, s);
-        NativeMemory.release(t);
-        NativeMemory.release(s);
+        Dl4jWorkarounds.release(t);
+        Dl4jWorkarounds.release(s);
         return maps;
     }
 
@@ -220,8 +222,8 @@ public final class StfpmModel implements AutoCloseable {
         INDArray x = FeaturePyramid.images(pixels, s);
         INDArray maps = anomalyMaps(x);
         float[] scores = AnomalyMap.scores(maps);
-        float[] all = NativeMemory.toHeap(maps);
-        NativeMemory.release(x, maps);
+        float[] all = Dl4jWorkarounds.toHeap(maps);
+        Dl4jWorkarounds.release(x, maps);
         List<Prediction> out = new ArrayList<>(pixels.size());
         for (int i = 0; i < pixels.size(); i++) {
             float[] map = Arrays.copyOfRange(all, i * s * s, (i + 1) * s * s);
@@ -318,13 +320,13 @@ public final class StfpmModel implements AutoCloseable {
     private static void writeParams(ZipOutputStream zip, String name, FeaturePyramid net) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
         INDArray p = net.graph().params();
-        Npy.write(zip, new NpyArray(new int[] {(int) p.length()}, NativeMemory.toHeap(p)));
+        Npy.write(zip, new NpyArray(new int[] {(int) p.length()}, Dl4jWorkarounds.toHeap(p)));
         zip.closeEntry();
     }
 
     private static void readParams(Path file, byte[] bytes, String name, FeaturePyramid net) throws IOException {
         NpyArray a;
-        try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
+        try (InputStream in = new ByteArrayInputStream(bytes)) {
             a = Npy.read(in, file + ":" + name);
         }
         long expected = net.graph().numParams();

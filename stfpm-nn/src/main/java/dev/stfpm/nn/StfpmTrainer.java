@@ -3,6 +3,7 @@ package dev.stfpm.nn;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.image.ImagePreprocessor;
 import dev.stfpm.core.io.Sha256;
+import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,9 +12,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,9 +74,16 @@ public final class StfpmTrainer {
      * @param listener   hears of the teacher features cached, every step and every epoch
      * @return the trained model, holding the best epoch's student
      * @throws IOException if an image cannot be read (the message names it)
+     * @throws IllegalArgumentException if the teacher was built for another image size or other
+     *                                  pyramid levels than this trainer's configuration
      */
     public StfpmModel train(FeaturePyramid teacher, List<Path> images, Provenance provenance,
                             Listener listener) throws IOException {
+        if (teacher.imageSize() != config.imageSize() || !teacher.levels().equals(config.pyramidLevels())) {
+            throw new IllegalArgumentException("the teacher was built for " + teacher.imageSize() + " px images and levels "
+                    + teacher.levels() + ", but this training is configured for " + config.imageSize()
+                    + " px and levels " + config.pyramidLevels() + ": build the teacher with the same StfpmConfig");
+        }
         long start = System.nanoTime();
         List<Path> shuffled = new ArrayList<>(images);
         Collections.shuffle(shuffled, new Random(config.seed()));
@@ -90,7 +100,7 @@ public final class StfpmTrainer {
         List<Sample> val = prepare(teacher, valFiles, listener, trainFiles.size(), shuffled.size());
 
         FeaturePyramid student = FeaturePyramid.student(config);
-        if (!OneDnn.isActive(student.graph())) {
+        if (!Dl4jWorkarounds.isOneDnnActive(student.graph())) {
             LOG.warn("convolutions are not running on oneDNN; training will be several times slower");
         }
         Random order = new Random(config.seed());
@@ -109,7 +119,7 @@ public final class StfpmTrainer {
                 List<Sample> batch = batchOrder.subList(b, Math.min(batchOrder.size(), b + config.batchSize()));
                 MultiDataSet data = stack(batch);
                 if (epoch == 1 && b == 0) {
-                    SameDiffConsole.quietly(() -> student.graph().fit(data));
+                    Dl4jWorkarounds.quietly(() -> student.graph().fit(data));
                 } else {
                     student.graph().fit(data);
                 }
@@ -124,7 +134,7 @@ public final class StfpmTrainer {
             if (best) {
                 bestLoss = selectBy;
                 bestEpoch = epoch;
-                NativeMemory.release(bestParams);
+                Dl4jWorkarounds.release(bestParams);
                 bestParams = student.graph().params().dup();
             }
             // Deeplearning4j's layers leave temporaries off-heap that only a collection frees; one per
@@ -174,21 +184,21 @@ public final class StfpmTrainer {
             for (int i = 0; i < n; i++) {
                 INDArray[] own = new INDArray[features.length];
                 for (int l = 0; l < features.length; l++) {
-                    own[l] = features[l].get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)).dup('c');
+                    own[l] = features[l].get(NDArrayIndex.interval(i, i + 1)).dup('c');
                 }
-                samples.add(new Sample(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)).dup('c'), own));
+                samples.add(new Sample(x.get(NDArrayIndex.interval(i, i + 1)).dup('c'), own));
             }
-            NativeMemory.release(x);
-            NativeMemory.release(features);
+            Dl4jWorkarounds.release(x);
+            Dl4jWorkarounds.release(features);
             listener.featuresCached(cachedBefore + start + n, cachingTotal);
         }
         return samples;
     }
 
-    /** Frees a mini-batch's native memory now (see {@link NativeMemory}). */
+    /** Frees a mini-batch's native memory now (see {@link Dl4jWorkarounds#release}). */
     private static void release(MultiDataSet data) {
-        NativeMemory.release(data.getFeatures());
-        NativeMemory.release(data.getLabels());
+        Dl4jWorkarounds.release(data.getFeatures());
+        Dl4jWorkarounds.release(data.getLabels());
     }
 
     /** Concatenates samples into one mini-batch: images as input, teacher features as labels. */
@@ -210,7 +220,7 @@ public final class StfpmTrainer {
 
     private static String software() {
         return "stfpm-java " + version(StfpmTrainer.class) + ", deeplearning4j "
-                + version(org.deeplearning4j.nn.graph.ComputationGraph.class) + ", nd4j backend "
+                + version(ComputationGraph.class) + ", nd4j backend "
                 + Nd4j.getBackend().getClass().getSimpleName() + ", java " + System.getProperty("java.version");
     }
 

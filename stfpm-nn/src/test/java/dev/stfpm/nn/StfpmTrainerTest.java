@@ -2,23 +2,30 @@ package dev.stfpm.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.stfpm.core.StfpmConfig;
+import dev.stfpm.core.image.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
 
 /** Training on small generated images, with a randomly initialised teacher. */
 class StfpmTrainerTest {
 
     private static final StfpmConfig SMALL = StfpmConfig.paper().withImageSize(64).withEpochs(3).withBatchSize(4);
+    /** Large enough that, on these images and seed, a later epoch's validation loss is above the best's. */
+    private static final double LEARNING_RATE_WITH_A_LATE_WORSE_EPOCH = 2.0;
 
     private static List<Path> images(Path dir, int n) throws IOException {
         Random random = new Random(5);
@@ -58,6 +65,38 @@ class StfpmTrainerTest {
         assertThat(seen.stream().filter(EpochResult::best).mapToInt(EpochResult::epoch).max().orElseThrow())
                 .isEqualTo(h.bestEpoch());
         assertThat(model.predict(files.get(0)).map()).hasSize(64 * 64);
+    }
+
+    @Test
+    void theReturnedStudentIsTheBestValidationEpochs(@TempDir Path dir) throws IOException {
+        StfpmConfig jumpy = SMALL.withEpochs(5).withLearningRate(LEARNING_RATE_WITH_A_LATE_WORSE_EPOCH);
+        List<Path> files = images(dir, 10);
+        FeaturePyramid teacher = FeaturePyramid.teacher(jumpy);
+        StfpmModel model = new StfpmTrainer(jumpy).train(teacher, files,
+                new StfpmTrainer.Provenance(dir.toString(), "random teacher", "-"), e -> { });
+        TrainingHistory h = model.history();
+        System.out.println("epochs: " + h.epochs());
+        assertThat(h.bestEpoch()).as("a later epoch was worse, so the last is not the one kept").isLessThan(5);
+
+        // the validation split, as the trainer makes it: the first 20 % of the seeded shuffle
+        List<Path> shuffled = new ArrayList<>(files);
+        Collections.shuffle(shuffled, new Random(jumpy.seed()));
+        List<Path> validation = shuffled.subList(0, 2);
+        INDArray x = FeaturePyramid.images(new ImagePreprocessor(64).loadAll(validation), 64);
+        double loss = model.student().graph().score(new MultiDataSet(new INDArray[] {x}, teacher.features(x)), false);
+        assertThat(loss).isCloseTo(h.bestValidationLoss(), within(1e-5 * h.bestValidationLoss()));
+    }
+
+    @Test
+    void refusesATeacherBuiltForOtherSettings(@TempDir Path dir) throws IOException {
+        List<Path> files = images(dir, 3);
+        StfpmTrainer.Provenance p = new StfpmTrainer.Provenance("d", "t", "-");
+        assertThatThrownBy(() -> new StfpmTrainer(SMALL).train(FeaturePyramid.teacher(SMALL.withImageSize(96)), files,
+                p, e -> { })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("96 px")
+                .hasMessageContaining("64 px");
+        StfpmConfig twoLevels = SMALL.withPyramidLevels(List.of("layer1", "layer2"));
+        assertThatThrownBy(() -> new StfpmTrainer(SMALL).train(FeaturePyramid.teacher(twoLevels), files,
+                p, e -> { })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[layer1, layer2]");
     }
 
     @Test

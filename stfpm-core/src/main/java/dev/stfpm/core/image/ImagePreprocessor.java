@@ -6,10 +6,8 @@ import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 
 /**
  * Turns an image file into the network's input: RGB floats, bilinearly resized to a square,
@@ -84,21 +82,10 @@ public final class ImagePreprocessor {
      * @param file the image
      * @return the decoded image
      * @throws IOException if the file is missing, unreadable or not an image ImageIO can decode
+     *                     ({@link ImageFiles#read(Path, String)})
      */
     public static RgbImage readRgb(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such image file");
-        }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": cannot decode image (" + e.getMessage() + ")", e);
-        }
-        if (img == null) {
-            throw new IOException(file + ": not an image format ImageIO can read (PNG, JPEG, BMP, TIFF, GIF)");
-        }
-        return toRgb(img);
+        return toRgb(ImageFiles.read(file, "image"));
     }
 
     /**

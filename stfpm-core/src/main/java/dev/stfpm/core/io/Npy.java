@@ -21,9 +21,9 @@ import java.util.zip.ZipInputStream;
 /**
  * Reads and writes NumPy {@code .npy} files and reads {@code .npz} archives.
  *
- * <p>Reading accepts little- and big-endian {@code float32}, {@code float64}, {@code (u)int8},
- * {@code (u)int16}, {@code (u)int32}, {@code int64} and {@code bool} arrays in C order and converts
- * them to {@code float}. Writing always produces little-endian {@code float32} ({@code <f4}), the
+ * <p>Reading accepts little-endian (or, for one-byte types, byte-order-free) {@code float32},
+ * {@code float64}, {@code (u)int8}, {@code (u)int16}, {@code (u)int32}, {@code int64} and
+ * {@code bool} arrays in C order and converts them to {@code float}; big-endian files are refused. Writing always produces little-endian {@code float32} ({@code <f4}), the
  * format of every anomaly map this project writes. Malformed files raise an {@link IOException}
  * that names the file and the problem.
  */

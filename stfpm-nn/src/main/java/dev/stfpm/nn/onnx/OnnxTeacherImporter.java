@@ -1,14 +1,19 @@
 package dev.stfpm.nn.onnx;
 
+import static dev.stfpm.nn.onnx.OnnxGraph.describe;
+import static dev.stfpm.nn.onnx.OnnxGraph.integer;
+import static dev.stfpm.nn.onnx.OnnxGraph.ints;
+import static dev.stfpm.nn.onnx.OnnxGraph.string;
+
+import dev.stfpm.nn.ConvWeights;
+import dev.stfpm.nn.ResNet18;
+import dev.stfpm.nn.TeacherWeights;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,14 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import onnx.Onnx.AttributeProto;
-import onnx.Onnx.GraphProto;
-import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
 import onnx.Onnx.ValueInfoProto;
-import org.nd4j.shade.protobuf.ByteString;
-import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
 
 /**
  * Reads the teacher's weights from an ONNX export of a torchvision ResNet-18 ({@code conv1} …
@@ -45,36 +46,24 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * {@code b' = (b − mean)·γ/√(var+ε) + β}. Anything else is refused with an
  * {@link OnnxImportException} that names the file, the node and what was expected and found.
  *
- * <p>Uses the ONNX protobuf classes bundled with nd4j-api; no ND4J arrays are created.
+ * <p>Uses the ONNX protobuf classes bundled with nd4j-api; no ND4J arrays are created. The graph is
+ * indexed by {@code OnnxGraph} (producers and readers of each tensor, constants, Identity
+ * look-through) and tensors are decoded by {@code OnnxTensors}; this class is the walk along
+ * ResNet-18, with its checks and messages. The channel widths are {@link ResNet18#width}'s.
  */
 public final class OnnxTeacherImporter {
 
-    /** Channels of conv1 and of each stage, as in torchvision's ResNet-18. */
-    private static final int[] WIDTH = {64, 64, 128, 256};
     /** ONNX's default batch norm epsilon (also torchvision's). */
     private static final float DEFAULT_BN_EPSILON = 1e-5f;
-    /** Guards against Identity cycles in malformed graphs. */
-    private static final int MAX_IDENTITY_CHAIN = 10_000;
 
-    /** The model's file name or resource, for messages. */
-    private final String source;
-    private final GraphProto graph;
-    private final Map<String, TensorProto> initializers = new HashMap<>();
-    private final Map<String, TensorProto> constants = new HashMap<>();
-    private final Map<String, NodeProto> producers = new HashMap<>();
-    private final Map<String, List<Use>> uses = new HashMap<>();
+    private final OnnxGraph graph;
     private final Map<String, ConvWeights> convs = new LinkedHashMap<>();
-
-    /** A node reading a tensor as its input number {@code index}. */
-    private record Use(NodeProto node, int index) {
-    }
 
     /** A convolution's folded weights and the tensor after it (and after its batch norm, if any). */
     private record ConvResult(ConvWeights weights, String output) {
     }
 
-    private OnnxTeacherImporter(String source, GraphProto graph) {
-        this.source = source;
+    private OnnxTeacherImporter(OnnxGraph graph) {
         this.graph = graph;
     }
 
@@ -106,124 +95,26 @@ public final class OnnxTeacherImporter {
      *                             torchvision's layout
      */
     public static TeacherWeights read(byte[] onnx, String source) throws OnnxImportException {
-        ModelProto model = parse(source, onnx);
-        OnnxTeacherImporter importer = new OnnxTeacherImporter(source, model.getGraph());
-        importer.index();
+        OnnxTeacherImporter importer = new OnnxTeacherImporter(OnnxGraph.parse(source, onnx));
         importer.walk();
         return new TeacherWeights(importer.convs);
-    }
-
-    private static ModelProto parse(String source, byte[] bytes) throws OnnxImportException {
-        if (bytes.length == 0) {
-            throw new OnnxImportException(source, "not an ONNX model: the file is empty");
-        }
-        ModelProto model;
-        try {
-            model = ModelProto.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException | RuntimeException e) {
-            // no cause attached: a protobuf stack trace helps nobody here
-            throw new OnnxImportException(source, "not an ONNX model, or a truncated one: it cannot be decoded as an"
-                    + " ONNX ModelProto (" + e.getMessage() + ")");
-        }
-        if (model.getIrVersion() <= 0 || !model.hasGraph() || model.getGraph().getNodeCount() == 0) {
-            throw new OnnxImportException(source, "not an ONNX model: it decodes as protobuf but has "
-                    + (model.getIrVersion() <= 0 ? "no IR version" : "no graph nodes"));
-        }
-        return model;
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // graph indexing
-
-    private void index() throws OnnxImportException {
-        for (TensorProto t : graph.getInitializerList()) {
-            initializers.put(t.getName(), t);
-        }
-        for (NodeProto n : graph.getNodeList()) {
-            for (String out : n.getOutputList()) {
-                if (!out.isEmpty()) {
-                    producers.put(out, n);
-                }
-            }
-            if (n.getOpType().equals("Constant") && isOnnxDomain(n) && n.getOutputCount() == 1) {
-                TensorProto t = constantValue(n);
-                if (t != null) {
-                    constants.put(n.getOutput(0), t);
-                }
-            }
-        }
-        for (NodeProto n : graph.getNodeList()) {
-            if (n.getOpType().equals("Identity")) {
-                continue; // looked through by canonical()
-            }
-            for (int i = 0; i < n.getInputCount(); i++) {
-                String in = n.getInput(i);
-                if (!in.isEmpty()) {
-                    uses.computeIfAbsent(canonical(in), k -> new ArrayList<>()).add(new Use(n, i));
-                }
-            }
-        }
-    }
-
-    /** A Constant node's value as a tensor, or null if it is not a float tensor or list. */
-    private static TensorProto constantValue(NodeProto n) {
-        for (AttributeProto a : n.getAttributeList()) {
-            switch (a.getName()) {
-                case "value":
-                    return a.hasT() ? a.getT() : null;
-                case "value_float":
-                    return TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT_VALUE)
-                            .addFloatData(a.getF()).build();
-                case "value_floats":
-                    return TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT_VALUE)
-                            .addDims(a.getFloatsCount()).addAllFloatData(a.getFloatsList()).build();
-                default:
-                    break;
-            }
-        }
-        return null;
-    }
-
-    /** The tensor a name stands for once Identity nodes are looked through. */
-    private String canonical(String name) throws OnnxImportException {
-        String n = name;
-        for (int i = 0; i < MAX_IDENTITY_CHAIN; i++) {
-            NodeProto p = producers.get(n);
-            if (p == null || !p.getOpType().equals("Identity") || p.getInputCount() < 1) {
-                return n;
-            }
-            n = p.getInput(0);
-        }
-        throw new OnnxImportException(source, "Identity nodes form a cycle through tensor '" + name + "'");
-    }
-
-    /** A node's (first) output, Identity nodes looked through. */
-    private String out(NodeProto node) throws OnnxImportException {
-        if (node.getOutputCount() == 0 || node.getOutput(0).isEmpty()) {
-            throw nodeError(node, node.getOpType(), "it has no output");
-        }
-        return canonical(node.getOutput(0));
-    }
-
-    private static boolean isOnnxDomain(NodeProto n) {
-        return n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
     }
 
     // ------------------------------------------------------------------------------------------
     // the walk
 
     private void walk() throws OnnxImportException {
-        String x = canonical(graphInput());
+        String x = graph.canonical(graphInput());
         NodeProto conv1 = only(x, "Conv", "conv1", null);
-        ConvResult c1 = conv(conv1, "conv1", 3, WIDTH[0], 7, 2, 3);
+        ConvResult c1 = conv(conv1, "conv1", 3, ResNet18.width(0), 7, 2, 3);
         NodeProto relu = only(c1.output(), "Relu", "the ReLU after conv1", "conv1");
         checkRelu(relu, "the ReLU after conv1");
-        NodeProto pool = only(out(relu), "MaxPool", "the max pooling after conv1", "conv1's ReLU");
+        NodeProto pool = only(graph.out(relu), "MaxPool", "the max pooling after conv1", "conv1's ReLU");
         checkMaxPool(pool);
-        x = out(pool);
+        x = graph.out(pool);
         for (int stage = 1; stage <= 3; stage++) {
-            int in = WIDTH[stage - 1];
-            int out = WIDTH[stage];
+            int in = ResNet18.width(stage - 1);
+            int out = ResNet18.width(stage);
             x = block("layer" + stage + ".0", x, in, out, stage == 1 ? 1 : 2, stage > 1);
             x = block("layer" + stage + ".1", x, out, out, 1, false);
         }
@@ -231,10 +122,9 @@ public final class OnnxTeacherImporter {
 
     /** The image input: the one graph input that is not an initializer. */
     private String graphInput() throws OnnxImportException {
-        List<ValueInfoProto> inputs = graph.getInputList().stream()
-                .filter(v -> !initializers.containsKey(v.getName())).collect(Collectors.toList());
+        List<ValueInfoProto> inputs = graph.dataInputs();
         if (inputs.size() != 1) {
-            throw new OnnxImportException(source, "expected exactly one graph input (the images, [N, 3, H, W]), found "
+            throw new OnnxImportException(graph.source(), "expected exactly one graph input (the images, [N, 3, H, W]), found "
                     + inputs.size() + ": " + inputs.stream().map(ValueInfoProto::getName).collect(Collectors.toList()));
         }
         ValueInfoProto in = inputs.get(0);
@@ -243,7 +133,7 @@ public final class OnnxTeacherImporter {
             boolean wrongRank = shape.getDimCount() != 4;
             boolean wrongChannels = !wrongRank && shape.getDim(1).hasDimValue() && shape.getDim(1).getDimValue() != 3;
             if (wrongRank || wrongChannels) {
-                throw new OnnxImportException(source, "graph input '" + in.getName()
+                throw new OnnxImportException(graph.source(), "graph input '" + in.getName()
                         + "': expected shape [N, 3, H, W], found "
                         + shape.getDimList().stream()
                                 .map(d -> d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam())
@@ -257,7 +147,7 @@ public final class OnnxTeacherImporter {
     private String block(String prefix, String x, int cin, int cout, int stride, boolean downsample)
             throws OnnxImportException {
         String source = "the input of " + prefix;
-        List<NodeProto> convsOfX = dataUses(x, "Conv");
+        List<NodeProto> convsOfX = graph.dataUses(x, "Conv");
         NodeProto main;
         NodeProto ds = null;
         if (!downsample) {
@@ -271,7 +161,7 @@ public final class OnnxTeacherImporter {
             List<NodeProto> feedsAdd = new ArrayList<>();
             List<NodeProto> other = new ArrayList<>();
             for (NodeProto c : convsOfX) {
-                (dataUses(afterOptionalBn(c), "Add").isEmpty() ? other : feedsAdd).add(c);
+                (graph.dataUses(afterOptionalBn(c), "Add").isEmpty() ? other : feedsAdd).add(c);
             }
             if (convsOfX.size() != 2 || feedsAdd.size() != 1) {
                 throw structure(prefix + " (downsample shortcut): expected two Conv nodes reading '" + x + "' ("
@@ -285,7 +175,7 @@ public final class OnnxTeacherImporter {
         ConvResult a = conv(main, prefix + ".conv1", cin, cout, 3, stride, 1);
         NodeProto relu1 = only(a.output(), "Relu", "the ReLU after " + prefix + ".conv1", prefix + ".conv1");
         checkRelu(relu1, "the ReLU after " + prefix + ".conv1");
-        String r1 = out(relu1);
+        String r1 = graph.out(relu1);
         NodeProto convB = only(r1, "Conv", prefix + ".conv2", "the ReLU after " + prefix + ".conv1");
         ConvResult b = conv(convB, prefix + ".conv2", cout, cout, 3, 1, 1);
         NodeProto add = only(b.output(), "Add", "the residual Add of " + prefix, prefix + ".conv2");
@@ -293,8 +183,8 @@ public final class OnnxTeacherImporter {
         if (add.getInputCount() != 2) {
             throw nodeError(add, "the residual Add of " + prefix, "expected 2 inputs, found " + add.getInputCount());
         }
-        String in0 = canonical(add.getInput(0));
-        String in1 = canonical(add.getInput(1));
+        String in0 = graph.canonical(add.getInput(0));
+        String in1 = graph.canonical(add.getInput(1));
         String shortcut = in0.equals(b.output()) ? in1 : in0;
         String expectedShortcut;
         String expectedWhat;
@@ -311,29 +201,17 @@ public final class OnnxTeacherImporter {
                     + ".conv2's output '" + b.output() + "' and " + expectedWhat + " '" + expectedShortcut
                     + "', found '" + in0 + "' and '" + in1 + "'");
         }
-        NodeProto relu2 = only(out(add), "Relu", "the ReLU ending " + prefix,
+        NodeProto relu2 = only(graph.out(add), "Relu", "the ReLU ending " + prefix,
                 "the residual Add of " + prefix);
         checkRelu(relu2, "the ReLU ending " + prefix);
-        return out(relu2);
+        return graph.out(relu2);
     }
 
     /** The tensor after a conv's batch norm, or after the conv if none follows (no checks). */
     private String afterOptionalBn(NodeProto conv) throws OnnxImportException {
-        String out = out(conv);
-        List<NodeProto> bns = dataUses(out, "BatchNormalization");
-        return bns.size() == 1 ? out(bns.get(0)) : out;
-    }
-
-    /** Nodes of one op type reading a tensor as data (first input; any input for Add). */
-    private List<NodeProto> dataUses(String tensor, String opType) {
-        List<NodeProto> found = new ArrayList<>();
-        for (Use u : uses.getOrDefault(tensor, List.of())) {
-            if (u.node().getOpType().equals(opType) && (u.index() == 0 || opType.equals("Add"))
-                    && !found.contains(u.node())) {
-                found.add(u.node());
-            }
-        }
-        return found;
+        String out = graph.out(conv);
+        List<NodeProto> bns = graph.dataUses(out, "BatchNormalization");
+        return bns.size() == 1 ? graph.out(bns.get(0)) : out;
     }
 
     /**
@@ -342,7 +220,7 @@ public final class OnnxTeacherImporter {
      * @param after what produces the tensor, for messages; null for the graph input
      */
     private NodeProto only(String tensor, String opType, String what, String after) throws OnnxImportException {
-        List<NodeProto> found = dataUses(tensor, opType);
+        List<NodeProto> found = graph.dataUses(tensor, opType);
         if (found.size() == 1) {
             return found.get(0);
         }
@@ -354,7 +232,7 @@ public final class OnnxTeacherImporter {
 
     /** Who reads a tensor, for messages. */
     private String allUses(String tensor) {
-        List<Use> all = uses.getOrDefault(tensor, List.of());
+        List<OnnxGraph.Use> all = graph.uses(tensor);
         if (all.isEmpty()) {
             return "; nothing reads '" + tensor + "': the graph ends there, but it must contain ResNet-18 up to"
                     + " layer3 at least";
@@ -374,28 +252,28 @@ public final class OnnxTeacherImporter {
         if (node.getInputCount() < 2 || node.getInputCount() > 3) {
             throw nodeError(node, role, "expected 2 or 3 inputs (X, W[, B]), found " + node.getInputCount());
         }
-        TensorProto wt = tensor(node, 1, role, "weight");
+        TensorProto wt = graph.constant(node, 1, role, "weight");
         long[] expectedW = {cout, cin, k, k};
         checkDims(node, role, "weight", wt, expectedW);
         checkAttributes(node, role, k, stride, pad, true);
         float[] w = floats(wt, node, role, "weight");
         float[] b;
         if (node.getInputCount() == 3 && !node.getInput(2).isEmpty()) {
-            TensorProto bt = tensor(node, 2, role, "bias");
+            TensorProto bt = graph.constant(node, 2, role, "bias");
             checkDims(node, role, "bias", bt, new long[] {cout});
             b = floats(bt, node, role, "bias");
         } else {
             b = new float[cout];
         }
-        String out = out(node);
-        List<NodeProto> bns = dataUses(out, "BatchNormalization");
+        String out = graph.out(node);
+        List<NodeProto> bns = graph.dataUses(out, "BatchNormalization");
         if (bns.size() > 1) {
             throw nodeError(node, role, "expected at most one BatchNormalization after it, found " + describe(bns));
         }
         if (bns.size() == 1) {
             NodeProto bn = bns.get(0);
             fold(bn, name, cout, w, b);
-            out = out(bn);
+            out = graph.out(bn);
         }
         for (float v : w) {
             checkFinite(node, role, v);
@@ -426,7 +304,7 @@ public final class OnnxTeacherImporter {
         String[] what = {"scale", "B", "mean", "var"};
         float[][] p = new float[4][];
         for (int i = 0; i < 4; i++) {
-            TensorProto t = tensor(bn, i + 1, role, what[i]);
+            TensorProto t = graph.constant(bn, i + 1, role, what[i]);
             checkDims(bn, role, what[i], t, new long[] {channels});
             p[i] = floats(t, bn, role, what[i]);
         }
@@ -517,7 +395,7 @@ public final class OnnxTeacherImporter {
     }
 
     private void checkDomain(NodeProto node) throws OnnxImportException {
-        if (!isOnnxDomain(node)) {
+        if (!OnnxGraph.isOnnxDomain(node)) {
             throw nodeError(node, node.getOpType(), "expected the default ONNX domain, found domain '"
                     + node.getDomain() + "'");
         }
@@ -531,184 +409,40 @@ public final class OnnxTeacherImporter {
         }
     }
 
-    private static AttributeProto attribute(NodeProto node, String name) {
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a;
-            }
-        }
-        return null;
-    }
-
-    private static long[] ints(NodeProto node, String name, long[] dflt) {
-        AttributeProto a = attribute(node, name);
-        return a == null ? dflt : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static long integer(NodeProto node, String name, long dflt) {
-        AttributeProto a = attribute(node, name);
-        return a == null ? dflt : a.getI();
-    }
-
-    private static String string(NodeProto node, String name, String dflt) {
-        AttributeProto a = attribute(node, name);
-        return a == null ? dflt : a.getS().toStringUtf8();
-    }
-
     // ------------------------------------------------------------------------------------------
     // tensors
 
-    /** A node's constant input: an initializer or a Constant node's value. */
-    private TensorProto tensor(NodeProto node, int input, String role, String what) throws OnnxImportException {
-        String name = canonical(node.getInput(input));
-        TensorProto t = initializers.get(name);
-        if (t == null) {
-            t = constants.get(name);
-        }
-        if (t == null) {
-            NodeProto p = producers.get(name);
-            throw nodeError(node, role, "its " + what + " '" + name + "' is neither an initializer nor a Constant"
-                    + (p != null ? " (computed by " + describe(p) + ")" : " (it is not defined in the graph)"));
-        }
-        return t;
-    }
-
     private void checkDims(NodeProto node, String role, String what, TensorProto t, long[] expected)
             throws OnnxImportException {
-        long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        long[] dims = OnnxTensors.dims(t);
         if (!Arrays.equals(dims, expected)) {
             throw nodeError(node, role, "expected " + what + " shape " + Arrays.toString(expected) + ", found "
                     + Arrays.toString(dims) + " (tensor '" + t.getName() + "')");
         }
     }
 
-    /** A tensor's values as floats, whichever way they are stored. */
+    /** A tensor's values as floats ({@link OnnxTensors#floats}), refused in the name of the node that reads it. */
     private float[] floats(TensorProto t, NodeProto node, String role, String what) throws OnnxImportException {
-        String label = what + " tensor '" + t.getName() + "'";
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
-            String location = t.getExternalDataList().stream().filter(e -> e.getKey().equals("location"))
-                    .map(e -> " in '" + e.getValue() + "'").findFirst().orElse("");
-            throw nodeError(node, role, "its " + label + " keeps its data outside the model file (ONNX external data"
-                    + location + "), which is not supported: export the model with the weights inside the .onnx file");
-        }
-        if (t.hasSegment()) {
-            throw nodeError(node, role, "its " + label + " is segmented, which is not supported");
-        }
-        long n = 1;
-        for (long d : t.getDimsList()) {
-            n *= d;
-        }
-        int type = t.getDataType();
-        ByteString raw = t.getRawData();
-        float[] v = new float[(int) n];
-        int found;
-        switch (type) {
-            case TensorProto.DataType.FLOAT_VALUE -> {
-                if (!raw.isEmpty()) {
-                    found = raw.size() / 4;
-                    checkCount(node, role, label, n, found, raw.size() % 4);
-                    raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-                } else {
-                    found = t.getFloatDataCount();
-                    checkCount(node, role, label, n, found, 0);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = t.getFloatData(i);
-                    }
-                }
-            }
-            case TensorProto.DataType.DOUBLE_VALUE -> {
-                if (!raw.isEmpty()) {
-                    found = raw.size() / 8;
-                    checkCount(node, role, label, n, found, raw.size() % 8);
-                    ByteBuffer bb = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = (float) bb.getDouble(8 * i);
-                    }
-                } else {
-                    found = t.getDoubleDataCount();
-                    checkCount(node, role, label, n, found, 0);
-                    for (int i = 0; i < n; i++) {
-                        v[i] = (float) t.getDoubleData(i);
-                    }
-                }
-            }
-            case TensorProto.DataType.FLOAT16_VALUE, TensorProto.DataType.BFLOAT16_VALUE -> {
-                boolean half = type == TensorProto.DataType.FLOAT16_VALUE;
-                if (!raw.isEmpty()) {
-                    found = raw.size() / 2;
-                    checkCount(node, role, label, n, found, raw.size() % 2);
-                    ByteBuffer bb = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                    for (int i = 0; i < n; i++) {
-                        int bits = bb.getShort(2 * i) & 0xffff;
-                        v[i] = half ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
-                    }
-                } else {
-                    found = t.getInt32DataCount();
-                    checkCount(node, role, label, n, found, 0);
-                    for (int i = 0; i < n; i++) {
-                        int bits = t.getInt32Data(i) & 0xffff;
-                        v[i] = half ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
-                    }
-                }
-            }
-            default -> throw nodeError(node, role, "its " + label + " has data type "
-                    + dataTypeName(type) + "; expected FLOAT (or DOUBLE, FLOAT16, BFLOAT16)");
-        }
-        return v;
-    }
-
-    private void checkCount(NodeProto node, String role, String label, long expected, long found, int leftover)
-            throws OnnxImportException {
-        if (expected != found || leftover != 0) {
-            throw nodeError(node, role, "its " + label + " holds " + found + " values"
-                    + (leftover != 0 ? " and " + leftover + " stray bytes" : "") + ", its shape needs " + expected
-                    + (found == 0 ? " (the data is missing)" : ""));
+        try {
+            return OnnxTensors.floats(t, what + " tensor '" + t.getName() + "'");
+        } catch (OnnxTensors.UnreadableTensorException e) {
+            throw nodeError(node, role, e.getMessage());
         }
     }
 
-    private static String dataTypeName(int type) {
-        TensorProto.DataType dt = TensorProto.DataType.forNumber(type);
-        return dt == null ? Integer.toString(type) : dt.name();
-    }
-
-    /** IEEE 754 binary16 to float. */
+    /** IEEE 754 binary16 to float: {@link OnnxTensors#halfToFloat}, kept here for the tests that check it. */
     static float halfToFloat(int bits) {
-        int sign = (bits & 0x8000) << 16;
-        int exp = (bits >>> 10) & 0x1f;
-        int mant = bits & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-        }
-        if (exp == 0) {
-            float m = mant * 0x1p-24f; // subnormal (or zero)
-            return sign == 0 ? m : -m;
-        }
-        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+        return OnnxTensors.halfToFloat(bits);
     }
 
     // ------------------------------------------------------------------------------------------
     // messages
 
-    private static String describe(NodeProto n) {
-        String out = n.getOutputCount() > 0 ? n.getOutput(0) : "";
-        return n.getName().isEmpty()
-                ? "unnamed " + n.getOpType() + " node (output '" + out + "')"
-                : "node '" + n.getName() + "' (" + n.getOpType() + ")";
-    }
-
-    private static String describe(List<NodeProto> nodes) {
-        if (nodes.isEmpty()) {
-            return "none";
-        }
-        return nodes.size() + " (" + nodes.stream().map(OnnxTeacherImporter::describe).collect(Collectors.joining(", "))
-                + ")";
-    }
-
     private OnnxImportException nodeError(NodeProto node, String role, String problem) {
-        return new OnnxImportException(source, describe(node) + ", taken as " + role + ": " + problem);
+        return graph.nodeError(node, role, problem);
     }
 
     private OnnxImportException structure(String problem) {
-        return new OnnxImportException(source, "not a torchvision ResNet-18 trunk: " + problem);
+        return new OnnxImportException(graph.source(), "not a torchvision ResNet-18 trunk: " + problem);
     }
 }

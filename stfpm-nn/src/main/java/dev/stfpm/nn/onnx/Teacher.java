@@ -4,6 +4,7 @@ import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.io.Sha256;
 import dev.stfpm.nn.FeaturePyramid;
 import dev.stfpm.nn.StfpmTrainer;
+import dev.stfpm.nn.TeacherWeights;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.NpyArray;
+import dev.stfpm.nn.ConvWeights;
+import dev.stfpm.nn.TeacherWeights;
 import dev.stfpm.nn.onnx.ReferenceResNet.Map3;
 import java.io.IOException;
 import java.io.InputStream;

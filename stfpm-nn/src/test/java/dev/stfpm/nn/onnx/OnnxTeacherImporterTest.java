@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.stfpm.nn.ConvWeights;
+import dev.stfpm.nn.TeacherWeights;
 import dev.stfpm.nn.onnx.ReferenceResNet.Map3;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.stfpm.nn.onnx;
 
+import dev.stfpm.nn.ConvWeights;
+import dev.stfpm.nn.TeacherWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

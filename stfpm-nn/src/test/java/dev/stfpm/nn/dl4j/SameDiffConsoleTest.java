@@ -1,4 +1,4 @@
-package dev.stfpm.nn;
+package dev.stfpm.nn.dl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

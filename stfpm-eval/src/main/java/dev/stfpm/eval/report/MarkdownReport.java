@@ -1,5 +1,7 @@
-package dev.stfpm.eval;
+package dev.stfpm.eval.report;
 
+import dev.stfpm.eval.EvaluationResult;
+import dev.stfpm.eval.MetricSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

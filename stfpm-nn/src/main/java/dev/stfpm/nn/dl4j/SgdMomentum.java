@@ -1,4 +1,4 @@
-package dev.stfpm.nn;
+package dev.stfpm.nn.dl4j;
 
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,6 +12,10 @@ import org.nd4j.linalg.schedule.ISchedule;
  * Nesterov momentum; this keeps training faithful to the paper. Weight decay is configured on the
  * network as L2 regularisation, which Deeplearning4j adds to the gradient before this update, as
  * PyTorch does.
+ *
+ * <p>Public, with a no-argument constructor, because Deeplearning4j's JSON configuration names
+ * updaters by class and creates them reflectively; network code gets one from
+ * {@link Dl4jWorkarounds#sgdMomentum}.
  */
 public final class SgdMomentum implements IUpdater {
 

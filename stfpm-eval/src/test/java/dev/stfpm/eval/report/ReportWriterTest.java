@@ -1,10 +1,13 @@
-package dev.stfpm.eval;
+package dev.stfpm.eval.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stfpm.eval.EvaluationResult;
+import dev.stfpm.eval.MapEvaluator;
+import dev.stfpm.eval.TinyDataset;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +18,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link ReportWriter} on the hand-worked data set. */
+/** {@link ReportWriter} and {@link TerminalSummary} on tiny data sets. */
 class ReportWriterTest {
 
     @TempDir
@@ -60,5 +63,26 @@ class ReportWriterTest {
             n++;
         }
         assertThat(n).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void undefinedMetricsAreNullWithTheirReasons() throws IOException {
+        TinyDataset ds = new TinyDataset(tmp)
+                .add("good", "000", new float[] {0.1f, 0.2f, 0.3f, 0.4f}, 2, 2, null, 0)
+                .add("good", "001", new float[] {0.5f, 0.2f, 0.3f, 0.4f}, 2, 2, null, 0);
+        EvaluationResult r = MapEvaluator.evaluate(ds.root, ds.maps, 0.3);
+        Path out = tmp.resolve("out");
+        ReportWriter.write(r, out);
+        String json = Files.readString(out.resolve("metrics.json"));
+        assertThat(json).contains("\"image_auroc\" : null").doesNotContain("NaN").contains("no anomalous test images");
+        assertThat(out.resolve("images/good/001.png")).isRegularFile();
+    }
+
+    @Test
+    void terminalSummaryGivesCountsMetricsAndNotes() throws IOException {
+        TinyDataset ds = TinyDataset.handCase(tmp);
+        String summary = TerminalSummary.of(MapEvaluator.evaluate(ds.root, ds.maps, 0.3));
+        assertThat(summary).isEqualTo("tiny: 2 test images (1 good, 1 anomalous)\n"
+                + "image AUROC 0.0000  pixel AUROC 0.7857  AU-PRO(FPR<=0.3) 0.2857");
     }
 }

@@ -1,4 +1,4 @@
-package dev.stfpm.nn;
+package dev.stfpm.nn.dl4j;
 
 import java.lang.reflect.Field;
 import java.util.Map;
@@ -44,7 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Deeplearning4j keeps updating the running statistics itself, from {@link #getMeanCache} and
  * {@link #getVarCache}.
  */
-public final class BatchNormHelper implements BatchNormalizationHelper {
+final class BatchNormHelper implements BatchNormalizationHelper {
 
     private INDArray meanCache;
     private INDArray varCache;
@@ -61,7 +61,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
      * @param graph an initialised network
      * @return how many layers got the helper
      */
-    public static int install(ComputationGraph graph) {
+    static int install(ComputationGraph graph) {
         int installed = 0;
         for (Layer layer : graph.getLayers()) {
             if (layer instanceof BatchNormalization bn && bn.getHelper() != null) {

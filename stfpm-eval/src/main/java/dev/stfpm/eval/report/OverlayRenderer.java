@@ -1,8 +1,10 @@
-package dev.stfpm.eval;
+package dev.stfpm.eval.report;
 
 import dev.stfpm.core.AnomalyCalibration;
+import dev.stfpm.core.image.ImageFiles;
 import dev.stfpm.core.image.ImagePreprocessor;
-import dev.stfpm.core.image.RgbImage;
+import dev.stfpm.eval.ImageResult;
+import dev.stfpm.eval.MapFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -266,9 +268,9 @@ final class OverlayRenderer {
     private static BufferedImage photo(Path file, int pw, int ph) {
         BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_INT_RGB);
         try {
-            RgbImage rgb = ImagePreprocessor.readRgb(file);
+            BufferedImage decoded = ImageFiles.read(file, "image");
             if (pw == ph) {
-                float[] chw = new ImagePreprocessor(pw).resize(rgb);
+                float[] chw = new ImagePreprocessor(pw).resize(ImagePreprocessor.toRgb(decoded));
                 int plane = pw * ph;
                 for (int p = 0; p < plane; p++) {
                     int r = channel(chw[p]);
@@ -277,8 +279,7 @@ final class OverlayRenderer {
                     out.setRGB(p % pw, p / pw, r << 16 | g << 8 | b);
                 }
             } else {
-                BufferedImage full = ImageIO.read(file.toFile());
-                Image scaled = full.getScaledInstance(pw, ph, Image.SCALE_AREA_AVERAGING);
+                Image scaled = decoded.getScaledInstance(pw, ph, Image.SCALE_AREA_AVERAGING);
                 Graphics2D g = out.createGraphics();
                 g.drawImage(scaled, 0, 0, null);
                 g.dispose();

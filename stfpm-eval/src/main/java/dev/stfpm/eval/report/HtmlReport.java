@@ -1,6 +1,9 @@
-package dev.stfpm.eval;
+package dev.stfpm.eval.report;
 
 import dev.stfpm.core.AnomalyCalibration;
+import dev.stfpm.eval.EvaluationResult;
+import dev.stfpm.eval.ImageResult;
+import dev.stfpm.eval.MetricSet;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,5 +1,8 @@
-package dev.stfpm.eval;
+package dev.stfpm.eval.report;
 
+import dev.stfpm.eval.AdaptiveThreshold;
+import dev.stfpm.eval.EvaluationResult;
+import dev.stfpm.eval.ImageResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.stfpm.nn;
+package dev.stfpm.nn.dl4j;
 
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -11,9 +11,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Turns channels-last activations ({@code [N, H, W, C]}) into channels-first ones
- * ({@code [N, C, H, W]}), and their gradients back. {@link ResNet18} runs its stem (conv1 … max
+ * ({@code [N, C, H, W]}), and their gradients back. {@code ResNet18} runs its stem (conv1 … max
  * pooling) channels-last, where oneDNN's max pooling is fast, and its stages channels-first, where
  * training is faster; this sits between the two.
+ *
+ * <p>Public, with the implicit no-argument constructor, because Deeplearning4j's JSON configuration
+ * names preprocessors by class and creates them reflectively; network code gets one from
+ * {@link Dl4jWorkarounds#channelsFirst}.
  */
 public final class ChannelsFirst implements InputPreProcessor {
 

@@ -1,4 +1,4 @@
-package dev.stfpm.nn;
+package dev.stfpm.nn.dl4j;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps what SameDiff prints straight to {@code System.out} off the application's console: in the
  * first training step, Deeplearning4j's {@code SameDiffOutputLayer.backpropGradient} has SameDiff
- * build the gradient function of the {@link PyramidMatchingLoss} layers ({@code
+ * build the gradient function of the {@code PyramidMatchingLoss} layers ({@code
  * SameDiff.createGradFunction}), which announces every op it differentiates with {@code
  * System.out.println("Added differentiated op ...")}, about 30 lines. Logging settings cannot
  * silence a {@code println}, so {@link #quietly} swaps {@code System.out} around that one call and

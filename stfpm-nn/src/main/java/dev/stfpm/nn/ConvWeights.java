@@ -1,4 +1,4 @@
-package dev.stfpm.nn.onnx;
+package dev.stfpm.nn;
 
 /**
  * One convolution's weights with batch norm folded in.

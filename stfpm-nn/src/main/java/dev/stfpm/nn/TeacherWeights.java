@@ -1,6 +1,5 @@
-package dev.stfpm.nn.onnx;
+package dev.stfpm.nn;
 
-import dev.stfpm.nn.ResNet18;
 import java.util.List;
 import java.util.Map;
 

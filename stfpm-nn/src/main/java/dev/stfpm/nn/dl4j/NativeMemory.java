@@ -1,4 +1,4 @@
-package dev.stfpm.nn;
+package dev.stfpm.nn.dl4j;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,5 +1,9 @@
-package dev.stfpm.eval;
+package dev.stfpm.eval.report;
 
+import dev.stfpm.eval.EvaluationResult;
+import dev.stfpm.eval.MetricSet;
+import dev.stfpm.eval.ProCurve;
+import dev.stfpm.eval.RocCurve;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -7,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -88,18 +91,19 @@ final class CurvePlots {
         for (Map.Entry<String, MetricSet> e : r.perDefect().entrySet()) {
             Optional<RocCurve> roc = curve.apply(e.getValue());
             if (roc.isPresent()) {
-                line(c, e.getKey() + " (AUC " + fmt(auc.apply(e.getValue())) + ")", roc.get().fpr(), roc.get().tpr(),
-                        PALETTE[k % PALETTE.length], 1.6f);
+                line(c, e.getKey() + " (AUC " + ReportText.metric(auc.apply(e.getValue())) + ")", roc.get().fpr(),
+                        roc.get().tpr(), PALETTE[k % PALETTE.length], 1.6f);
             }
             k++;
         }
         RocCurve all = curve.apply(r.overall()).orElseThrow();
-        line(c, "overall (AUC " + fmt(auc.apply(r.overall())) + ")", all.fpr(), all.tpr(), Color.BLACK, 2.8f);
+        line(c, "overall (AUC " + ReportText.metric(auc.apply(r.overall())) + ")", all.fpr(), all.tpr(), Color.BLACK,
+                2.8f);
     }
 
     private static XYChart proChart(EvaluationResult r) {
         double limit = r.proLimit();
-        XYChart c = base("PRO curve up to FPR " + fmtLimit(limit), "False positive rate", "Per-region overlap");
+        XYChart c = base("PRO curve up to FPR " + limit, "False positive rate", "Per-region overlap");
         c.getStyler().setXAxisMax(limit).setYAxisMax(1.0);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         int k = 0;
@@ -107,13 +111,14 @@ final class CurvePlots {
             Optional<ProCurve> pro = e.getValue().pixel().pro();
             if (pro.isPresent()) {
                 ProCurve cut = pro.get().upTo(limit);
-                line(c, e.getKey() + " (AU-PRO " + fmt(e.getValue().auPro()) + ")", cut.fpr(), cut.pro(),
+                line(c, e.getKey() + " (AU-PRO " + ReportText.metric(e.getValue().auPro()) + ")", cut.fpr(), cut.pro(),
                         PALETTE[k % PALETTE.length], 1.6f);
             }
             k++;
         }
         ProCurve cut = r.overall().pixel().pro().orElseThrow().upTo(limit);
-        line(c, "overall (AU-PRO " + fmt(r.overall().auPro()) + ")", cut.fpr(), cut.pro(), Color.BLACK, 2.8f);
+        line(c, "overall (AU-PRO " + ReportText.metric(r.overall().auPro()) + ")", cut.fpr(), cut.pro(), Color.BLACK,
+                2.8f);
         return c;
     }
 
@@ -142,13 +147,5 @@ final class CurvePlots {
 
     private static void save(XYChart c, Path file) throws IOException {
         ImageIO.write(BitmapEncoder.getBufferedImage(c), "png", file.toFile());
-    }
-
-    static String fmt(Double v) {
-        return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    static String fmtLimit(double limit) {
-        return String.format(Locale.ROOT, "%s", limit);
     }
 }

@@ -1,6 +1,8 @@
-package dev.stfpm.eval;
+package dev.stfpm.eval.report;
 
 import dev.stfpm.core.AnomalyCalibration;
+import dev.stfpm.eval.CalibrationFitter;
+import dev.stfpm.eval.EvaluationResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,10 +1,12 @@
-package dev.stfpm.eval;
+package dev.stfpm.eval.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stfpm.core.AnomalyCalibration;
+import dev.stfpm.eval.AdaptiveThreshold;
+import dev.stfpm.eval.EvaluationResult;
+import dev.stfpm.eval.ImageResult;
+import dev.stfpm.eval.MetricSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,17 +20,15 @@ import java.util.Optional;
  */
 final class MetricsJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private MetricsJson() {
     }
 
     static void write(EvaluationResult r, Optional<AnomalyCalibration> calibration, Path file) throws IOException {
-        JSON.writeValue(file.toFile(), tree(r, calibration));
+        Json.write(tree(r, calibration), file);
     }
 
     static ObjectNode tree(EvaluationResult r, Optional<AnomalyCalibration> calibration) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         MetricSet o = r.overall();
         root.put("image_auroc", o.imageAuroc());
         root.put("pixel_auroc", o.pixelAuroc());

@@ -1,0 +1,113 @@
+package dev.stfpm.nn.dl4j;
+
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * The one entry point to what the network code of {@code dev.stfpm.nn} does only because it runs on
+ * Deeplearning4j and ND4J 1.0.0-M2.1: switching oneDNN on, a faster batch norm, classical momentum,
+ * a layout change between the stem and the stages, freeing off-heap memory early, and keeping
+ * SameDiff's console output off the console. None of it changes what the networks compute; the
+ * package documentation says what each workaround is for and when it can go.
+ *
+ * <p>When to call what, while building and running a network:
+ *
+ * <ol>
+ *   <li>{@link #enableOneDnn()} before a network is built;</li>
+ *   <li>{@link #channelsFirst()} and {@link #sgdMomentum} while configuring it;</li>
+ *   <li>{@link #installBatchNormHelper} once a network that trains is initialised;</li>
+ *   <li>{@link #quietly} around the first training step, {@link #release} on arrays as soon as they
+ *       are finished with, {@link #toHeap} to read an array's values into Java.</li>
+ * </ol>
+ */
+public final class Dl4jWorkarounds {
+
+    private Dl4jWorkarounds() {
+    }
+
+    /**
+     * Makes the layers of networks built afterwards run convolutions, pooling and batch norm on
+     * oneDNN (about seven times faster than Deeplearning4j's built-in im2col code), unless the user
+     * set the system property {@code org.eclipse.deeplearning4j.helpers.disable} themselves. Idempotent.
+     */
+    public static void enableOneDnn() {
+        OneDnn.enable();
+    }
+
+    /**
+     * @param graph an initialised network
+     * @return whether its convolutions run on a layer helper (oneDNN on CPU, cuDNN on CUDA)
+     */
+    public static boolean isOneDnnActive(ComputationGraph graph) {
+        return OneDnn.isActive(graph);
+    }
+
+    /**
+     * Stochastic gradient descent with classical (heavy-ball) momentum, PyTorch's {@code optim.SGD}
+     * and the paper's optimiser: {@code v ← μ·v + g}, {@code θ ← θ − lr·v}. Deeplearning4j ships
+     * only Nesterov momentum.
+     *
+     * @param learningRate the (constant) step size
+     * @param momentum     the momentum factor μ
+     * @return the updater, for {@code NeuralNetConfiguration.Builder.updater}
+     */
+    public static IUpdater sgdMomentum(double learningRate, double momentum) {
+        return new SgdMomentum(learningRate, momentum);
+    }
+
+    /**
+     * @return a preprocessor that turns channels-last activations ({@code [N, H, W, C]}) into
+     *         channels-first ones ({@code [N, C, H, W]}) and their gradients back, to run a
+     *         network's stem in the layout where oneDNN's max pooling is fast and the rest in the
+     *         one where training is fast
+     */
+    public static InputPreProcessor channelsFirst() {
+        return new ChannelsFirst();
+    }
+
+    /**
+     * Gives every batch norm layer of an initialised network that runs on oneDNN a helper that
+     * computes the same training-mode statistics and gradients without strided reductions (about a
+     * quarter of a training step's time otherwise). Inference is unchanged. Layers without a oneDNN
+     * helper keep Deeplearning4j's built-in code.
+     *
+     * @param graph an initialised network
+     * @return how many layers got the helper
+     */
+    public static int installBatchNormHelper(ComputationGraph graph) {
+        return BatchNormHelper.install(graph);
+    }
+
+    /**
+     * Frees arrays' off-heap memory now rather than when the garbage collector gets to them (which,
+     * on a small heap, may be gigabytes later). Arrays that do not own their buffer (views, workspace
+     * arrays) and {@code null}s are left alone.
+     *
+     * @param arrays arrays no longer needed
+     */
+    public static void release(INDArray... arrays) {
+        NativeMemory.release(arrays);
+    }
+
+    /**
+     * @param a an array of any shape and layout
+     * @return its values, row-major, as a Java array (without an intermediate copy when the array is
+     *         its whole row-major float buffer)
+     */
+    public static float[] toHeap(INDArray a) {
+        return NativeMemory.toHeap(a);
+    }
+
+    /**
+     * Runs a call with what it prints to {@code System.out} captured and logged at DEBUG instead:
+     * SameDiff prints about 30 lines when it first differentiates a loss layer. {@code System.out} is
+     * swapped process-wide, for the call's duration only.
+     *
+     * @param call the call
+     */
+    public static void quietly(Runnable call) {
+        SameDiffConsole.quietly(call);
+    }
+}

@@ -1,0 +1,54 @@
+/**
+ * What stfpm-nn does only because it runs on Deeplearning4j and ND4J 1.0.0-M2.1, behind one entry
+ * point, {@link dev.stfpm.nn.dl4j.Dl4jWorkarounds}. The method itself (the ResNet-18 trunk, the
+ * feature pyramids, Eq. 1–4, training and the model) is in {@code dev.stfpm.nn}, which calls this
+ * package; this package never calls back. None of these workarounds changes what a network
+ * computes; each makes it faster, leaner or quieter, or supplies what Deeplearning4j lacks.
+ *
+ * <table>
+ *   <caption>The workarounds</caption>
+ *   <tr><th>class</th><th>what for</th><th>when it can go</th></tr>
+ *   <tr><td>{@code OneDnn}, with the shim {@code org.nd4j.nativeblas.Nd4jCpu}</td>
+ *       <td>Deeplearning4j's layers never use oneDNN as shipped: layer helpers are off unless
+ *       {@code org.eclipse.deeplearning4j.helpers.disable=false}, and the availability check
+ *       reflects on a class that has moved. Without both fixes convolutions run as im2col + GEMM,
+ *       about seven times slower.</td>
+ *       <td>When a release enables helpers by default and finds the relocated class: then
+ *       {@code enableOneDnn()} and the shim go (the shim's Javadoc says how to check).</td></tr>
+ *   <tr><td>{@code BatchNormHelper}</td>
+ *       <td>The oneDNN batch norm helper computes batch statistics, and libnd4j's
+ *       {@code batchnorm_bp} the gradient's correction terms, with strided reductions: about a
+ *       quarter of a training step. This helper computes the same quantities with contiguous
+ *       ones and keeps the normalisation on oneDNN.</td>
+ *       <td>When Deeplearning4j's own training-mode batch norm is as fast (compare a training
+ *       epoch without {@code installBatchNormHelper}; {@code BatchNormHelperTest} shows both
+ *       compute the same).</td></tr>
+ *   <tr><td>{@code ChannelsFirst}</td>
+ *       <td>oneDNN's max pooling is about seven times slower on channels-first data, while the
+ *       stages train faster channels-first; the stem therefore runs channels-last and this
+ *       preprocessor converts once, after the max pooling.</td>
+ *       <td>When max pooling is as fast channels-first (then the whole trunk runs NCHW) or the
+ *       stages train as fast channels-last (then it runs NHWC).</td></tr>
+ *   <tr><td>{@code SgdMomentum}</td>
+ *       <td>Deeplearning4j ships only Nesterov momentum; the paper trains with PyTorch's
+ *       classical momentum.</td>
+ *       <td>When Deeplearning4j has classical momentum with the same update
+ *       ({@code v ← μ·v + g}, {@code θ ← θ − lr·v}).</td></tr>
+ *   <tr><td>{@code NativeMemory}</td>
+ *       <td>ND4J frees arrays' off-heap memory only when their Java objects are collected, which
+ *       on a small heap lets gigabytes of finished batches pile up; and reading a view's values
+ *       into Java needs a row-major copy first.</td>
+ *       <td>Not while ND4J is the array library: this is how ND4J manages memory.</td></tr>
+ *   <tr><td>{@code SameDiffConsole}</td>
+ *       <td>SameDiff prints about 30 lines to {@code System.out} when it first differentiates the
+ *       loss layers; logging settings cannot silence a {@code println}.</td>
+ *       <td>When SameDiff logs instead of printing.</td></tr>
+ * </table>
+ *
+ * <p>Only {@code Dl4jWorkarounds} is meant to be called. {@code SgdMomentum} and
+ * {@code ChannelsFirst} are public, with no-argument constructors, only because Deeplearning4j's
+ * JSON configuration names updaters and preprocessors by class and creates them reflectively; the
+ * other classes are package-private. docs/DESIGN.md ("oneDNN on CPU", "Memory") has the
+ * measurements behind each.
+ */
+package dev.stfpm.nn.dl4j;

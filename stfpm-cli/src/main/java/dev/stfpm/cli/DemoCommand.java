@@ -9,13 +9,10 @@ import dev.stfpm.nn.StfpmModel;
 import dev.stfpm.nn.onnx.Teacher;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +30,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     /** Marks a folder as written by this command, so that a second run may replace it. */
-    static final String MARKER = ".stfpm-demo";
+    static final String MARKER = ".stfpm-demo"; // = OutputFiles.marker("demo")
 
     @Spec
     CommandSpec spec;
@@ -93,27 +90,7 @@ final class DemoCommand implements Callable<Integer> {
      * made is deleted.
      */
     private static void prepareOutput(Path dir) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IOException(dir + ": is a file; --out takes a folder");
-        }
-        if (Files.isDirectory(dir)) {
-            boolean empty;
-            try (Stream<Path> entries = Files.list(dir)) {
-                empty = entries.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(dir.resolve(MARKER))) {
-                throw new IOException(dir + ": is not empty and was not written by 'stfpm demo'; choose another --out");
-            }
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    if (!p.equals(dir)) {
-                        Files.delete(p);
-                    }
-                }
-            }
-        }
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(MARKER), "written by 'stfpm demo'; a new run replaces this folder's contents\n");
+        OutputFiles.prepareFolder(dir, "demo");
     }
 
     /** @return each setting of {@code config} that differs from {@code paper}, with the paper's value */

@@ -1,11 +1,13 @@
 package dev.stfpm.cli;
 
+import dev.stfpm.core.BadInputException;
 import dev.stfpm.eval.EvaluationResult;
 import dev.stfpm.eval.MapEvaluator;
 import dev.stfpm.eval.report.ReportWriter;
 import dev.stfpm.eval.report.TerminalSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,6 +52,9 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!(proLimit > 0 && proLimit <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--pro-limit must lie in (0, 1], got " + proLimit);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new BadInputException(String.valueOf(out), "is a file; --out takes a folder");
         }
         Map<String, Double> scores = imageScores == null ? Map.of() : MapEvaluator.readImageScores(imageScores);
         EvaluationResult result = evaluate(spec, dataset, maps, proLimit, scores);

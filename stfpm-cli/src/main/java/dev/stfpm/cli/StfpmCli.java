@@ -1,5 +1,6 @@
 package dev.stfpm.cli;
 
+import dev.stfpm.nn.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -77,13 +78,24 @@ public final class StfpmCli implements Runnable {
         return cli.execute(args);
     }
 
-    /** Prints one line for expected failures instead of a stack trace. */
+    /**
+     * Prints one line for expected failures instead of a stack trace: bad input (a
+     * {@link dev.stfpm.core.BadInputException} from a reader of untrusted files, any other
+     * {@link IOException}, or an {@link IllegalArgumentException} from option validation such as
+     * {@code StfpmConfig}'s) exits {@value #BAD_INPUT}; a training run that diverged before any
+     * epoch could be kept ({@link TrainingDivergedException}) exits {@value #FAILURE}. Anything else
+     * is a bug: exit {@value #FAILURE} with its stack trace.
+     */
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
         if (cause instanceof IOException || cause instanceof IllegalArgumentException) {
             err.println("stfpm " + cli.getCommandName() + ": " + cause.getMessage());
             return BAD_INPUT;
+        }
+        if (cause instanceof TrainingDivergedException) {
+            err.println("stfpm " + cli.getCommandName() + ": " + cause.getMessage());
+            return FAILURE;
         }
         err.println("stfpm " + cli.getCommandName() + ": failed: " + cause);
         cause.printStackTrace(err);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds the teacher: the {@code --teacher} option, else the {@code STFPM_TEACHER} environment
@@ -32,6 +33,19 @@ final class TeacherLocator {
             return Teacher.fromOnnx(requireFile(Path.of(fromEnv), ENV));
         }
         return Teacher.imagenetResNet18();
+    }
+
+    /**
+     * @param option the {@code --teacher} value, or null
+     * @param env    the environment
+     * @return the teacher file that {@link #locate} reads, if it reads one (not the shipped teacher)
+     */
+    static Optional<Path> file(Path option, Map<String, String> env) {
+        if (option != null) {
+            return Optional.of(option);
+        }
+        String fromEnv = env.get(ENV);
+        return fromEnv != null && !fromEnv.isBlank() ? Optional.of(Path.of(fromEnv)) : Optional.empty();
     }
 
     private static Path requireFile(Path p, String origin) throws IOException {

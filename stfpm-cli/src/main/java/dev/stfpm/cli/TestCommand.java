@@ -25,8 +25,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code stfpm test}: maps for a category's test set, metrics and a report. */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = "Write anomaly maps of <data>/test to <out>/maps, then metrics.json and the report, as 'stfpm evaluate' does.")
+        description = {"Write anomaly maps of <data>/test to <out>/maps, then metrics.json and the report, as 'stfpm evaluate' does.",
+            "--out must be a new or empty folder, or one an earlier 'stfpm test' wrote (its contents are replaced); "
+                    + "it must not hold or lie inside --data, nor be --model."})
 final class TestCommand implements Callable<Integer> {
+
+    /** The command's name, also naming its output folder's marker file. */
+    static final String NAME = "test";
 
     @Spec
     CommandSpec spec;
@@ -37,7 +42,7 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "category folder in the MVTec AD layout")
     Path data;
 
-    @Option(names = "--out", required = true, description = "output folder")
+    @Option(names = "--out", required = true, description = "output folder (new, empty, or written by an earlier 'stfpm test')")
     Path out;
 
     @Option(names = "--pro-limit", description = "FPR integration limit of AU-PRO (default: ${DEFAULT-VALUE})")
@@ -48,8 +53,14 @@ final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        OutputFiles.refuseSame(out, model, "--model");
+        OutputFiles.refuseHolding(out, model, "--model");
+        OutputFiles.refuseInside(out, data, "--data");
+        OutputFiles.refuseHolding(out, data, "--data");
+        OutputFiles.checkFolder(out, NAME);
         MvtecCategory category = MvtecCategory.open(data);
         try (StfpmModel m = StfpmModel.load(model)) {
+            OutputFiles.prepareFolder(out, NAME);
             Optional<AnomalyCalibration> calibration = test(spec, m, category, out, proLimit);
             if (saveCalibration && calibration.isPresent()) {
                 m.withCalibration(calibration.get()).save(model);

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,19 +66,53 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        StfpmConfig config = new StfpmConfig(imageSize, levels, epochs, batchSize, learningRate, momentum,
-                weightDecay, validationFraction, seed);
+        StfpmConfig config = config();
         List<Path> images = MvtecCategory.open(data).trainImages();
+        checkNotAnInput(out, data, TeacherLocator.file(teacher, System.getenv()));
         Teacher teacherWeights = TeacherLocator.locate(teacher, System.getenv());
         checkWritable(out);
         try (StfpmModel model = train(spec, config, teacherWeights, data, images)) {
             model.save(out);
             PrintWriter stdout = spec.commandLine().getOut();
+            if (model.history().stoppedEarly()) {
+                stdout.printf("training stopped early at epoch %d of %d: the loss became NaN or infinite"
+                        + " (try a lower --lr); keeping epoch %d%n", model.history().stoppedEarlyAt(), epochs,
+                        model.history().bestEpoch());
+            }
             stdout.printf("saved %s (best epoch %d, validation loss %.5f, %.1f min)%n", out,
                     model.history().bestEpoch(), model.history().bestValidationLoss(), model.history().seconds() / 60);
             stdout.flush();
         }
         return 0;
+    }
+
+    /** StfpmConfig's setting names, as this command's options spell them. */
+    private static final String[][] OPTION_NAMES = {
+        {"imageSize", "--image-size"}, {"pyramidLevels", "--levels"}, {"epochs", "--epochs"},
+        {"batchSize", "--batch-size"}, {"learningRate", "--lr"}, {"momentum", "--momentum"},
+        {"weightDecay", "--weight-decay"}, {"validationFraction", "--validation-fraction"},
+    };
+
+    /**
+     * The options as settings, validated before any file is touched.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException naming the option and its accepted range if one is out of range
+     */
+    StfpmConfig config() {
+        try {
+            return new StfpmConfig(imageSize, levels, epochs, batchSize, learningRate, momentum,
+                    weightDecay, validationFraction, seed);
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            for (String[] names : OPTION_NAMES) {
+                if (message.startsWith(names[0] + " ")) {
+                    message = names[1] + message.substring(names[0].length());
+                    break;
+                }
+            }
+            throw new IllegalArgumentException(message, e);
+        }
     }
 
     /**
@@ -98,6 +133,19 @@ final class TrainCommand implements Callable<Integer> {
                 data, teacher.source(), config.epochs()));
         try (TrainingProgress progress = new TrainingProgress(spec, config.epochs())) {
             return new StfpmTrainer(config).train(teacherNet, images, teacher.provenance(data), progress);
+        }
+    }
+
+    /**
+     * Refuses a model file that would overwrite an input: the teacher file, or anything in the data
+     * folder's image folders ({@code train}, {@code test}, {@code ground_truth}).
+     */
+    private static void checkNotAnInput(Path out, Path data, Optional<Path> teacherFile) throws IOException {
+        if (teacherFile.isPresent()) {
+            OutputFiles.refuseSame(out, teacherFile.get(), "teacher file");
+        }
+        for (String images : List.of("train", "test", "ground_truth")) {
+            OutputFiles.refuseInside(out, data.resolve(images), "--data image folder");
         }
     }
 

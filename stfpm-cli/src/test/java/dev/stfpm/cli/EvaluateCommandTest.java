@@ -92,6 +92,15 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void outThatIsAFileIsBadInputNamingTheFileAndTheProblem() throws IOException {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "mine");
+        assertThat(run("evaluate", "--dataset", dataset.toString(), "--anomaly-maps", maps.toString(),
+                "--out", file.toString())).isEqualTo(2);
+        assertThat(stderr.strip()).isEqualTo("stfpm evaluate: " + file + ": is a file; --out takes a folder");
+        assertThat(file).hasContent("mine");
+    }
+
+    @Test
     void missingOptionIsAUsageError() {
         assertThat(run("evaluate", "--dataset", dataset.toString())).isEqualTo(2);
         assertThat(stderr).contains("--anomaly-maps");

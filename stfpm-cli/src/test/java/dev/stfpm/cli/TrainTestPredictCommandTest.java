@@ -54,7 +54,8 @@ class TrainTestPredictCommandTest {
                 data.resolve("test/scratch/000.png").toString(), data.resolve("train").toString());
         assertThat(predict.exit()).as(predict.stderr()).isZero();
         List<String> csv = Files.readAllLines(predicted.resolve("scores.csv"));
-        assertThat(csv.get(0)).isEqualTo("path,score,normalised_score,anomalous");
+        assertThat(csv.get(0)).isEqualTo("map,path,score,normalised_score,anomalous");
+        assertThat(csv.get(1)).startsWith("000.npy," + data.resolve("test/scratch/000.png") + ",");
         assertThat(csv).hasSize(1 + 1 + 6);
         assertThat(csv.get(1).split(",")).hasSize(csv.get(0).split(",").length);
         assertThat(predicted.resolve("000.npy")).isRegularFile();

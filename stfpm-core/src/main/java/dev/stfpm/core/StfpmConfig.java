@@ -7,12 +7,15 @@ import java.util.List;
  * (Wang et al., BMVC 2021, Sec. 4.1). Immutable; change one setting with the {@code with…}
  * methods.
  *
- * @param imageSize          side of the square network input in pixels (256)
+ * @param imageSize          side of the square network input in pixels (256): a multiple of 32, at
+ *                           most {@link #MAX_IMAGE_SIZE}
  * @param pyramidLevels      ResNet-18 stages whose features are matched, from
  *                           {@code layer1}, {@code layer2}, {@code layer3} (all three)
  * @param epochs             training epochs (100)
  * @param batchSize          images per SGD step (32)
- * @param learningRate       SGD learning rate (0.4)
+ * @param learningRate       SGD learning rate (0.4); any positive finite value is accepted, and one
+ *                           so large that training diverges stops it at the epoch the loss becomes
+ *                           NaN or infinite (see {@code StfpmTrainer})
  * @param momentum           SGD momentum (0.9)
  * @param weightDecay        L2 weight decay (1e-4)
  * @param validationFraction share of {@code train/good} held out to pick the best epoch (0.2)
@@ -33,10 +36,22 @@ public record StfpmConfig(
     /** The stages of ResNet-18 a pyramid level may name, in network order. */
     public static final List<String> ALL_LEVELS = List.of("layer1", "layer2", "layer3");
 
-    /** Validates every setting. */
+    /**
+     * Largest accepted {@link #imageSize()}: 1024 px, four times the paper's 256. At this size a
+     * batch's ResNet-18 activations already take gigabytes; far larger sizes overflow Java array
+     * sizes (100 000 px failed with a {@code NegativeArraySizeException}) instead of being refused.
+     */
+    public static final int MAX_IMAGE_SIZE = 1024;
+
+    /**
+     * Validates every setting.
+     *
+     * @throws IllegalArgumentException naming the setting and its accepted range if one is out of range
+     */
     public StfpmConfig {
         pyramidLevels = List.copyOf(pyramidLevels);
-        require(imageSize >= 32 && imageSize % 32 == 0, "imageSize must be a positive multiple of 32: " + imageSize);
+        require(imageSize >= 32 && imageSize <= MAX_IMAGE_SIZE && imageSize % 32 == 0,
+                "imageSize must be a multiple of 32 from 32 to " + MAX_IMAGE_SIZE + ": " + imageSize);
         require(!pyramidLevels.isEmpty(), "pyramidLevels must name at least one of " + ALL_LEVELS);
         for (String level : pyramidLevels) {
             require(ALL_LEVELS.contains(level), "unknown pyramid level '" + level + "', expected one of " + ALL_LEVELS);
@@ -46,9 +61,11 @@ public record StfpmConfig(
                 "pyramidLevels must be in network order: " + pyramidLevels);
         require(epochs >= 1, "epochs must be at least 1: " + epochs);
         require(batchSize >= 1, "batchSize must be at least 1: " + batchSize);
-        require(learningRate > 0, "learningRate must be positive: " + learningRate);
+        require(Double.isFinite(learningRate) && learningRate > 0,
+                "learningRate must be a positive finite number: " + learningRate);
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1): " + momentum);
-        require(weightDecay >= 0, "weightDecay must be non-negative: " + weightDecay);
+        require(Double.isFinite(weightDecay) && weightDecay >= 0,
+                "weightDecay must be a non-negative finite number: " + weightDecay);
         require(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1): " + validationFraction);
     }
 

@@ -39,4 +39,35 @@ class StfpmConfigTest {
         assertThatThrownBy(() -> p.withMomentum(1)).hasMessageContaining("momentum");
         assertThatThrownBy(() -> p.withValidationFraction(1)).hasMessageContaining("validationFraction");
     }
+
+    @Test
+    void nonFiniteAndOutOfRangeNumbersAreRefused() {
+        StfpmConfig p = StfpmConfig.paper();
+        for (double lr : new double[] {Double.POSITIVE_INFINITY, Double.NaN, 0, -1}) {
+            assertThatThrownBy(() -> p.withLearningRate(lr)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("learningRate").hasMessageContaining(String.valueOf(lr));
+        }
+        assertThat(p.withLearningRate(1e20).learningRate()).as("finite, if useless: training stops when it diverges")
+                .isEqualTo(1e20);
+        for (double m : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -0.1}) {
+            assertThatThrownBy(() -> p.withMomentum(m)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("momentum");
+        }
+        for (double wd : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1e-4}) {
+            assertThatThrownBy(() -> p.withWeightDecay(wd)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("weightDecay");
+        }
+        assertThatThrownBy(() -> p.withValidationFraction(Double.NaN)).hasMessageContaining("validationFraction");
+    }
+
+    @Test
+    void imageSizeHasADocumentedMaximum() {
+        StfpmConfig p = StfpmConfig.paper();
+        assertThat(p.withImageSize(StfpmConfig.MAX_IMAGE_SIZE).imageSize()).isEqualTo(1024);
+        for (int size : new int[] {100000, 1024 + 32, Integer.MAX_VALUE - 31, 0, -32}) {
+            assertThatThrownBy(() -> p.withImageSize(size)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("imageSize").hasMessageContaining("1024")
+                    .hasMessageContaining(String.valueOf(size));
+        }
+    }
 }

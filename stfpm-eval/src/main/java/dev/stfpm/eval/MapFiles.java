@@ -1,6 +1,7 @@
 package dev.stfpm.eval;
 
 import dev.stfpm.core.data.TestImage;
+import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.image.ImageFiles;
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.NpyArray;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Finds and reads anomaly maps and ground-truth masks. Every problem is an {@link IOException} whose
+ * Finds and reads anomaly maps and ground-truth masks. Every bad-content problem is a {@link BadInputException} whose
  * message names the file and the problem.
  */
 public final class MapFiles {
@@ -51,7 +52,7 @@ public final class MapFiles {
                 return candidate;
             }
         }
-        throw new IOException(npy + ": no anomaly map for test image " + image.image()
+        throw new BadInputException(String.valueOf(npy), "no anomaly map for test image " + image.image()
                 + " (expected a float32 HxW .npy, or a .tiff/.tif)");
     }
 
@@ -77,7 +78,7 @@ public final class MapFiles {
             s = new int[] {s[0], s[1]};
         }
         if (s.length != 2 || s[0] < 1 || s[1] < 1) {
-            throw new IOException(file + ": expected an HxW anomaly map, found shape " + Arrays.toString(a.shape()));
+            throw new BadInputException(String.valueOf(file), "expected an HxW anomaly map, found shape " + Arrays.toString(a.shape()));
         }
         return scanned(file, a.data(), s[1], s[0]);
     }
@@ -86,7 +87,7 @@ public final class MapFiles {
         BufferedImage img = ImageFiles.read(file, "anomaly map");
         Raster r = img.getRaster();
         if (r.getNumBands() != 1) {
-            throw new IOException(file + ": expected a single-channel anomaly map, found " + r.getNumBands() + " channels");
+            throw new BadInputException(String.valueOf(file), "expected a single-channel anomaly map, found " + r.getNumBands() + " channels");
         }
         int w = img.getWidth();
         int h = img.getHeight();
@@ -98,7 +99,9 @@ public final class MapFiles {
         try {
             return new LoadedMap(data, width, height, ScoreRange.scan(file.toString(), data, width));
         } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
+            String prefix = file + ": ";
+            String m = e.getMessage() == null ? "bad scores" : e.getMessage();
+            throw new BadInputException(file.toString(), m.startsWith(prefix) ? m.substring(prefix.length()) : m, e);
         }
     }
 

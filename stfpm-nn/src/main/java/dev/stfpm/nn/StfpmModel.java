@@ -3,7 +3,9 @@ package dev.stfpm.nn;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.stfpm.core.AnomalyCalibration;
+import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.image.ImagePreprocessor;
 import dev.stfpm.core.io.Npy;
@@ -11,6 +13,7 @@ import dev.stfpm.core.io.NpyArray;
 import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,11 +26,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,6 +57,8 @@ public final class StfpmModel implements AutoCloseable {
 
     /** Version of the file format written by {@link #save}. */
     public static final int FORMAT_VERSION = 1;
+    /** This release, as model-format messages name it ({@code stfpm-java <version>}, "dev" in a build tree). */
+    static final String RELEASE = "stfpm-java " + releaseVersion();
     private static final String META = "model.json";
     private static final String TEACHER = "teacher.npy";
     private static final String STUDENT = "student.npy";
@@ -254,7 +261,8 @@ public final class StfpmModel implements AutoCloseable {
     }
 
     /**
-     * Saves the model to one file, atomically (written beside it, then moved into place).
+     * Saves the model to one file, atomically (written beside it as {@code <name><digits>.part}, then
+     * moved into place). Such files that killed saves of the same name left are removed first.
      *
      * @param file the model file
      * @throws IOException if it cannot be written
@@ -263,6 +271,7 @@ public final class StfpmModel implements AutoCloseable {
         requireOpen();
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        removeStaleParts(parent, file.getFileName().toString());
         Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp))) {
             zip.putNextEntry(new ZipEntry(META));
@@ -277,44 +286,120 @@ public final class StfpmModel implements AutoCloseable {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** A {@code .part} file of {@link #save} untouched for this long was left by a killed save. */
+    static final java.time.Duration STALE_PART_AGE = java.time.Duration.ofMinutes(1);
+
+    /**
+     * Deletes what killed saves of {@code name} into {@code dir} left: files named as {@link #save}
+     * names its temporary file ({@code <name><digits>.part}, {@link Files#createTempFile}'s pattern)
+     * and not modified for {@link #STALE_PART_AGE}, so that a concurrent save's file is left alone.
+     */
+    private static void removeStaleParts(Path dir, String name) throws IOException {
+        java.util.regex.Pattern part = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(name) + "[0-9]+" + java.util.regex.Pattern.quote(".part"));
+        java.time.Instant staleBefore = java.time.Instant.now().minus(STALE_PART_AGE);
+        try (java.nio.file.DirectoryStream<Path> parts = Files.newDirectoryStream(dir,
+                p -> part.matcher(p.getFileName().toString()).matches())) {
+            for (Path p : parts) {
+                if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(staleBefore)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     /**
      * Loads a model saved by {@link #save}.
      *
+     * <p>Every problem with the file's content (not a zip, an entry missing, an unreadable
+     * {@code model.json}, another format version, malformed or wrongly sized parameters) is a
+     * {@link BadInputException} naming the file. A file of another format version is refused with
+     * its version, the release that wrote it (where {@code model.json} records one) and the format
+     * this release reads.
+     *
      * @param file the model file
      * @return the model, producing the same maps as the one saved
-     * @throws IOException if the file is missing, not a model file, or from an incompatible version
+     * @throws BadInputException if the file is missing, not a model file, or from an incompatible version
+     * @throws IOException if it cannot be read at all
      */
     public static StfpmModel load(Path file) throws IOException {
+        String source = file.toString();
         if (!Files.isRegularFile(file)) {
-            throw new IOException(file + ": no such model file");
+            throw new BadInputException(source, "no such model file");
         }
         Map<String, byte[]> entries = new HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 entries.put(e.getName(), zip.readAllBytes());
             }
-        } catch (IOException e) {
-            throw new IOException(file + ": not an STFPM model file (" + e.getMessage() + ")", e);
+        } catch (ZipException | EOFException e) {
+            throw new BadInputException(source, "not an STFPM model file (" + e.getMessage() + ")", e);
         }
-        for (String name : List.of(META, TEACHER, STUDENT)) {
+        if (!entries.containsKey(META)) {
+            throw new BadInputException(source, "not an STFPM model file (no " + META + ")");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(entries.get(META));
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException(source, "unreadable " + META + " (" + e.getMessage() + ")", e);
+        }
+        if (tree == null || !tree.isObject() || !tree.path("format").canConvertToInt()) {
+            throw new BadInputException(source, "unreadable " + META + " (no format version)");
+        }
+        int format = tree.get("format").asInt();
+        if (format != FORMAT_VERSION) {
+            String writer = tree.path("history").path("software").asText("");
+            int comma = writer.indexOf(',');
+            String writtenBy = writer.isEmpty() ? "a release that reads format " + format
+                    : (comma < 0 ? writer : writer.substring(0, comma));
+            throw new BadInputException(source, "model format " + format + ", this release (" + RELEASE + ") reads "
+                    + FORMAT_VERSION + "; written by " + writtenBy + (format > FORMAT_VERSION
+                    ? ": load it with that release or a newer one"
+                    : ": load it with that release, or retrain the model with this one"));
+        }
+        for (String name : List.of(TEACHER, STUDENT)) {
             if (!entries.containsKey(name)) {
-                throw new IOException(file + ": not an STFPM model file (no " + name + ")");
+                throw new BadInputException(source, "not an STFPM model file (no " + name + ")");
             }
         }
         Meta meta;
         try {
-            meta = JSON.readValue(entries.get(META), Meta.class);
+            meta = JSON.treeToValue(tree, Meta.class);
         } catch (IOException | RuntimeException e) {
-            throw new IOException(file + ": unreadable " + META + " (" + e.getMessage() + ")", e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new BadInputException(source, "unreadable " + META + " (" + root.getMessage() + ")", e);
         }
-        if (meta.format() != FORMAT_VERSION) {
-            throw new IOException(file + ": model format " + meta.format() + ", this version reads " + FORMAT_VERSION);
+        if (meta.config() == null) {
+            throw new BadInputException(source, "unreadable " + META + " (no config)");
         }
         FeaturePyramid teacher = FeaturePyramid.teacher(meta.config());
         FeaturePyramid student = FeaturePyramid.student(meta.config());
         readParams(file, entries.get(TEACHER), TEACHER, teacher);
         readParams(file, entries.get(STUDENT), STUDENT, student);
         return new StfpmModel(meta.config(), teacher, student, meta.history(), meta.calibration());
+    }
+
+    /** The jar's version: its manifest's, else Maven's {@code pom.properties}, else "dev" (a build tree). */
+    private static String releaseVersion() {
+        Package p = StfpmModel.class.getPackage();
+        if (p != null && p.getImplementationVersion() != null) {
+            return p.getImplementationVersion();
+        }
+        try (InputStream in = StfpmModel.class.getResourceAsStream("/META-INF/maven/dev.stfpm/stfpm-nn/pom.properties")) {
+            if (in != null) {
+                Properties props = new Properties();
+                props.load(in);
+                return props.getProperty("version", "dev");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // an unreadable pom.properties only costs the version in a message
+        }
+        return "dev";
     }
 
     private static void writeParams(ZipOutputStream zip, String name, FeaturePyramid net) throws IOException {
@@ -331,8 +416,8 @@ public final class StfpmModel implements AutoCloseable {
         }
         long expected = net.graph().numParams();
         if (a.data().length != expected) {
-            throw new IOException(file + ":" + name + " holds " + a.data().length
-                    + " parameters, the configured network has " + expected);
+            throw new BadInputException(file + ":" + name, "holds " + a.data().length
+                    + " parameters, the network its model.json configures has " + expected);
         }
         net.graph().setParams(Nd4j.create(a.data(), new long[] {1, expected}, 'c'));
     }

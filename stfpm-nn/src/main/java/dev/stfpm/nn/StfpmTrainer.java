@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * of {@link StfpmConfig#batchSize()}, {@link StfpmConfig#epochs()} epochs, and the student of the
  * epoch with the lowest validation loss kept.
  *
+ * <p>If a loss becomes NaN or infinite (the learning rate is too large for the data), training
+ * stops at that epoch: the best earlier epoch's student is returned and
+ * {@link TrainingHistory#stoppedEarlyAt()} records the epoch; if no epoch had a finite loss, a
+ * {@link TrainingDivergedException} says so.
+ *
  * <p>The images are split once, by {@link StfpmConfig#seed()}, into training and validation sets
  * ({@link StfpmConfig#validationFraction()} held out). Since the teacher is frozen and the images
  * are fixed (no augmentation, as in the paper), the teacher's features of every image are computed
@@ -74,6 +79,7 @@ public final class StfpmTrainer {
      * @param listener   hears of the teacher features cached, every step and every epoch
      * @return the trained model, holding the best epoch's student
      * @throws IOException if an image cannot be read (the message names it)
+     * @throws TrainingDivergedException if the loss became NaN or infinite before any epoch had a finite one
      * @throws IllegalArgumentException if the teacher was built for another image size or other
      *                                  pyramid levels than this trainer's configuration
      */
@@ -108,6 +114,7 @@ public final class StfpmTrainer {
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         INDArray bestParams = null;
+        int stoppedEarlyAt = 0;
         int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             long t0 = System.nanoTime();
@@ -130,7 +137,8 @@ public final class StfpmTrainer {
             double trainLoss = lossSum / train.size();
             double valLoss = val.isEmpty() ? Double.NaN : loss(student, val);
             double selectBy = val.isEmpty() ? trainLoss : valLoss;
-            boolean best = selectBy < bestLoss;
+            boolean diverged = !Double.isFinite(trainLoss) || !Double.isFinite(selectBy);
+            boolean best = !diverged && selectBy < bestLoss;
             if (best) {
                 bestLoss = selectBy;
                 bestEpoch = epoch;
@@ -143,15 +151,25 @@ public final class StfpmTrainer {
             EpochResult result = new EpochResult(epoch, trainLoss, valLoss, (System.nanoTime() - t0) / 1e9, best);
             epochs.add(result);
             listener.epochDone(result);
-            if (!Double.isFinite(trainLoss)) {
-                throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + trainLoss
-                        + "); try a lower learning rate");
+            if (diverged) {
+                String losses = "training loss " + trainLoss + (val.isEmpty() ? "" : ", validation loss " + valLoss);
+                if (bestParams == null) {
+                    throw new TrainingDivergedException(epoch, "training diverged at epoch " + epoch + " (" + losses
+                            + ") and no epoch had a finite " + (val.isEmpty() ? "training" : "validation")
+                            + " loss, so there is no model to keep; nothing was saved: try a lower learning rate than "
+                            + config.learningRate());
+                }
+                stoppedEarlyAt = epoch;
+                LOG.warn("training stopped early at epoch {} of {}: the loss is no longer finite ({}); "
+                        + "keeping epoch {}, try a lower learning rate than {}", epoch, config.epochs(), losses,
+                        bestEpoch, config.learningRate());
+                break;
             }
         }
         student.graph().setParams(bestParams);
         TrainingHistory history = new TrainingHistory(provenance.dataset(), train.size(), val.size(),
                 provenance.teacherSource(), provenance.teacherSha256(), epochs, bestEpoch,
-                (System.nanoTime() - start) / 1e9, Instant.now().toString(), software());
+                (System.nanoTime() - start) / 1e9, Instant.now().toString(), software(), stoppedEarlyAt);
         return new StfpmModel(config, teacher, student, history, null);
     }
 

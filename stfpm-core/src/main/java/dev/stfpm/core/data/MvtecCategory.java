@@ -1,5 +1,6 @@
 package dev.stfpm.core.data;
 
+import dev.stfpm.core.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public record MvtecCategory(Path root) {
      */
     public static MvtecCategory open(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            throw new IOException(root + ": not a folder (expected an MVTec AD category with train/good and test/)");
+            throw new BadInputException(String.valueOf(root), "not a folder (expected an MVTec AD category with train/good and test/)");
         }
         return new MvtecCategory(root);
     }
@@ -48,7 +49,7 @@ public record MvtecCategory(Path root) {
         Path dir = root.resolve("train").resolve(GOOD);
         List<Path> images = imagesIn(dir);
         if (images.isEmpty()) {
-            throw new IOException(dir + ": no training images (expected PNG/JPEG/BMP/TIFF files)");
+            throw new BadInputException(String.valueOf(dir), "no training images (expected PNG/JPEG/BMP/TIFF files)");
         }
         return images;
     }
@@ -60,7 +61,7 @@ public record MvtecCategory(Path root) {
     public List<TestImage> testImages() throws IOException {
         Path testDir = root.resolve("test");
         if (!Files.isDirectory(testDir)) {
-            throw new IOException(testDir + ": no test folder (expected test/<defect>/ with images)");
+            throw new BadInputException(String.valueOf(testDir), "no test folder (expected test/<defect>/ with images)");
         }
         List<TestImage> out = new ArrayList<>();
         for (Path defectDir : subfolders(testDir)) {
@@ -73,7 +74,7 @@ public record MvtecCategory(Path root) {
             }
         }
         if (out.isEmpty()) {
-            throw new IOException(testDir + ": no test images");
+            throw new BadInputException(String.valueOf(testDir), "no test images");
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package dev.stfpm.core.io;
 
+import dev.stfpm.core.BadInputException;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -24,14 +27,21 @@ import java.util.zip.ZipInputStream;
  * <p>Reading accepts little-endian (or, for one-byte types, byte-order-free) {@code float32},
  * {@code float64}, {@code (u)int8}, {@code (u)int16}, {@code (u)int32}, {@code int64} and
  * {@code bool} arrays in C order and converts them to {@code float}; big-endian files are refused. Writing always produces little-endian {@code float32} ({@code <f4}), the
- * format of every anomaly map this project writes. Malformed files raise an {@link IOException}
- * that names the file and the problem.
+ * format of every anomaly map this project writes. Malformed files (bad magic, negative or
+ * oversized header length, truncated header or data, negative dimensions, a shape whose product
+ * overflows or exceeds what the data holds) raise a {@link BadInputException} that names the file
+ * and the problem; other {@link IOException}s are failures to read the file at all.
  */
 public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    /**
+     * Longest header this reader accepts: 1 MiB. NumPy writes headers of a few hundred bytes (and
+     * itself refuses headers over 10 000 bytes by default); a larger length is a corrupt file.
+     */
+    static final int MAX_HEADER_LENGTH = 1 << 20;
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private Npy() {
@@ -66,9 +76,11 @@ public final class Npy {
                 String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
                 arrays.put(key, read(zip, file + ":" + name));
             }
+        } catch (ZipException | EOFException e) {
+            throw new BadInputException(file.toString(), "not a readable .npz archive (" + e.getMessage() + ")", e);
         }
         if (arrays.isEmpty()) {
-            throw new IOException(file + ": not an .npz archive (no arrays found)");
+            throw new BadInputException(file.toString(), "not an .npz archive (no arrays found)");
         }
         return arrays;
     }
@@ -84,43 +96,67 @@ public final class Npy {
     public static NpyArray read(InputStream in, String source) throws IOException {
         byte[] magic = in.readNBytes(8);
         if (magic.length < 8 || !startsWithMagic(magic)) {
-            throw new IOException(source + ": not a NumPy .npy file (bad magic string)");
+            throw new BadInputException(source, "not a NumPy .npy file (bad magic string)");
         }
         int major = magic[6];
-        int headerLen;
+        long headerLen;
         if (major == 1) {
-            byte[] b = in.readNBytes(2);
+            byte[] b = readExactly(in, 2, source, "header length");
             headerLen = (b[0] & 0xff) | (b[1] & 0xff) << 8;
         } else if (major == 2 || major == 3) {
-            byte[] b = in.readNBytes(4);
-            headerLen = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            byte[] b = readExactly(in, 4, source, "header length");
+            headerLen = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
         } else {
-            throw new IOException(source + ": unsupported .npy format version " + major);
+            throw new BadInputException(source, "unsupported .npy format version " + major);
         }
-        byte[] headerBytes = in.readNBytes(headerLen);
+        if (headerLen > MAX_HEADER_LENGTH) {
+            throw new BadInputException(source, ".npy header length " + headerLen + " is over the limit of "
+                    + MAX_HEADER_LENGTH + " bytes (a corrupt file?)");
+        }
+        byte[] headerBytes = in.readNBytes((int) headerLen);
         if (headerBytes.length != headerLen) {
-            throw new IOException(source + ": truncated .npy header");
+            throw new BadInputException(source, "truncated .npy header, expected " + headerLen + " bytes, found "
+                    + headerBytes.length);
         }
         String header = new String(headerBytes, StandardCharsets.ISO_8859_1);
         String descr = group(DESCR, header, source, "descr");
         if ("True".equals(group(FORTRAN, header, source, "fortran_order"))) {
-            throw new IOException(source + ": Fortran-ordered arrays are not supported");
+            throw new BadInputException(source, "Fortran-ordered arrays are not supported");
         }
-        int[] shape = parseShape(group(SHAPE, header, source, "shape"), source);
+        String shapeText = group(SHAPE, header, source, "shape");
+        int[] shape = parseShape(shapeText, source);
+        DType type = DType.parse(descr, source);
         long count = 1;
         for (int d : shape) {
-            count *= d;
+            if (d < 0) {
+                throw new BadInputException(source, "negative dimension in shape (" + shapeText + ")");
+            }
+            try {
+                count = Math.multiplyExact(count, d);
+            } catch (ArithmeticException e) {
+                throw new BadInputException(source, "shape (" + shapeText + ") holds more values than a long can count");
+            }
         }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new IOException(source + ": array of " + count + " values is too large");
+        if (count > (Integer.MAX_VALUE - 8) / type.size) {
+            throw new BadInputException(source, "array of shape (" + shapeText + ") with " + count + " values is too large"
+                    + " (at most " + (Integer.MAX_VALUE - 8) / type.size + " of type '" + descr + "')");
         }
-        DType type = DType.parse(descr, source);
-        byte[] raw = in.readNBytes((int) count * type.size);
-        if (raw.length != count * type.size) {
-            throw new IOException(source + ": truncated data, expected " + count * type.size
-                    + " bytes, found " + raw.length);
+        int bytes = (int) count * type.size;
+        byte[] raw = in.readNBytes(bytes);
+        if (raw.length != bytes) {
+            throw new BadInputException(source, "truncated data: shape (" + shapeText.trim() + ") of '" + descr
+                    + "' needs " + bytes + " bytes, found " + raw.length);
         }
         return new NpyArray(shape, type.toFloats(raw, (int) count));
+    }
+
+    /** Reads exactly {@code n} bytes or fails naming what was cut short. */
+    private static byte[] readExactly(InputStream in, int n, String source, String what) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new BadInputException(source, "truncated .npy file: no " + what);
+        }
+        return b;
     }
 
     /**
@@ -196,7 +232,7 @@ public final class Npy {
     private static String group(Pattern p, String header, String source, String key) throws IOException {
         Matcher m = p.matcher(header);
         if (!m.find()) {
-            throw new IOException(source + ": .npy header has no '" + key + "': " + header.trim());
+            throw new BadInputException(source, ".npy header has no '" + key + "': " + header.trim());
         }
         return m.group(1);
     }
@@ -211,7 +247,7 @@ public final class Npy {
             try {
                 dims.add(Integer.parseInt(t.endsWith("L") ? t.substring(0, t.length() - 1) : t));
             } catch (NumberFormatException e) {
-                throw new IOException(source + ": bad shape (" + text + ")", e);
+                throw new BadInputException(source, "bad shape (" + text + ")", e);
             }
         }
         return dims.stream().mapToInt(Integer::intValue).toArray();
@@ -230,7 +266,7 @@ public final class Npy {
 
         static DType parse(String descr, String source) throws IOException {
             if (descr.length() < 3) {
-                throw new IOException(source + ": unsupported dtype '" + descr + "'");
+                throw new BadInputException(source, "unsupported dtype '" + descr + "'");
             }
             char endian = descr.charAt(0);
             String code = descr.substring(1);
@@ -245,11 +281,11 @@ public final class Npy {
                 case "i4" -> I4;
                 case "u4" -> U4;
                 case "i8" -> I8;
-                default -> throw new IOException(source + ": unsupported dtype '" + descr
+                default -> throw new BadInputException(source, "unsupported dtype '" + descr
                         + "' (supported: float32/64, (u)int8/16/32, int64, bool)");
             };
             if (endian == '>' && t.size > 1) {
-                throw new IOException(source + ": big-endian dtype '" + descr + "' is not supported");
+                throw new BadInputException(source, "big-endian dtype '" + descr + "' is not supported");
             }
             return t;
         }

@@ -3,6 +3,7 @@ package dev.stfpm.core.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stfpm.core.BadInputException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,5 +28,28 @@ class ImageFilesTest {
                 .hasMessageContaining("ground-truth mask");
         assertThatThrownBy(() -> ImageFiles.read(dir.resolve("gone.png"), "image")).isInstanceOf(IOException.class)
                 .hasMessage(dir.resolve("gone.png") + ": no such image file");
+    }
+
+    @Test
+    void badContentIsABadInputException(@TempDir Path dir) throws IOException {
+        Path text = dir.resolve("notes.png");
+        Files.writeString(text, "not an image");
+        assertThatThrownBy(() -> ImageFiles.read(text, "image")).isInstanceOf(BadInputException.class);
+        assertThatThrownBy(() -> ImageFiles.read(dir.resolve("gone.png"), "image", 64, 64))
+                .isInstanceOf(BadInputException.class);
+
+        Path png = dir.resolve("whole.png");
+        BufferedImage img = new BufferedImage(200, 200, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 200; x++) {
+                img.setRGB(x, y, x * 7919 + y * 104729);
+            }
+        }
+        ImageIO.write(img, "png", png.toFile());
+        byte[] bytes = Files.readAllBytes(png);
+        Path truncated = dir.resolve("truncated.png");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> ImageFiles.read(truncated, "image")).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(truncated + ": cannot decode image");
     }
 }

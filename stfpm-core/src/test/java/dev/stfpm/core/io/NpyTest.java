@@ -2,7 +2,9 @@ package dev.stfpm.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.stfpm.core.BadInputException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -97,5 +99,62 @@ class NpyTest {
     void writeChecksShape() {
         assertThatThrownBy(() -> Npy.write(OutputStream.nullOutputStream(), new NpyArray(new int[] {2, 2}, new float[3])))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 2]");
+    }
+
+    /** A version-2 .npy prefix (magic, version 2.0, 4-byte header length) with the given length. */
+    private static byte[] v2Prefix(int headerLen) {
+        return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
+                .put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0}).putInt(headerLen).array();
+    }
+
+    private static void assertBadInput(Path dir, String name, byte[] bytes, String... problem) throws IOException {
+        Path f = dir.resolve(name);
+        Files.write(f, bytes);
+        var thrown = assertThatThrownBy(() -> Npy.read(f)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(f + ": ");
+        for (String p : problem) {
+            thrown.hasMessageContaining(p);
+        }
+        assertThat(catchThrowableOfType(() -> Npy.read(f), BadInputException.class).source()).isEqualTo(f.toString());
+    }
+
+    @Test
+    void everyMalformedInputIsABadInputExceptionNamingFileAndProblem(@TempDir Path dir) throws IOException {
+        assertBadInput(dir, "empty.npy", new byte[0], "bad magic");
+        assertBadInput(dir, "magic-only.npy", new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}, "no header length");
+        assertBadInput(dir, "version9.npy", new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 9, 0, 0, 0},
+                "format version 9");
+        // a version-2 length with the sign bit set: negative as an int, 4 GB as NumPy's unsigned
+        assertBadInput(dir, "negative-header.npy", v2Prefix(-5), "header length 4294967291", "limit");
+        assertBadInput(dir, "oversized-header.npy", v2Prefix(Integer.MAX_VALUE), "header length 2147483647");
+        assertBadInput(dir, "short-header.npy", v2Prefix(100), "truncated .npy header", "100 bytes");
+        byte[] full = npy("<f4", "(4,)", new byte[16]);
+        assertBadInput(dir, "short-data.npy", java.util.Arrays.copyOf(full, full.length - 3), "truncated data",
+                "16 bytes", "found 13");
+        assertBadInput(dir, "beyond-data.npy", npy("<f4", "(2, 3)", new byte[8]), "truncated data", "24 bytes");
+        assertBadInput(dir, "negative-dim.npy", npy("<f4", "(2, -3)", new byte[24]), "negative dimension");
+        assertBadInput(dir, "overflow.npy", npy("<f4", "(2147483647, 2147483647, 2147483647)", new byte[4]),
+                "more values than a long");
+        assertBadInput(dir, "int-overflow.npy", npy("<f4", "(65536, 65536)", new byte[4]), "too large");
+        assertBadInput(dir, "big-total.npy", npy("<f8", "(268435456,)", new byte[4]), "too large");
+        assertBadInput(dir, "bad-dim.npy", npy("<f4", "(99999999999,)", new byte[4]), "bad shape");
+        byte[] noShape = new String(npy("<f4", "(1,)", new byte[4]), StandardCharsets.ISO_8859_1)
+                .replace("'shape'", "'shap_'").getBytes(StandardCharsets.ISO_8859_1);
+        assertBadInput(dir, "no-shape.npy", noShape, "no 'shape'");
+        assertBadInput(dir, "big-endian.npy", npy(">f4", "(1,)", new byte[4]), "big-endian");
+    }
+
+    @Test
+    void aCorruptNpzIsABadInputException(@TempDir Path dir) throws IOException {
+        Path empty = dir.resolve("empty.npz");
+        Files.write(empty, new byte[0]);
+        assertThatThrownBy(() -> Npy.readNpz(empty)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("empty.npz").hasMessageContaining("no arrays");
+        Path inner = dir.resolve("inner.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(inner))) {
+            put(zip, "maps.npy", npy("<f4", "(-1,)", new byte[4]));
+        }
+        assertThatThrownBy(() -> Npy.readNpz(inner)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("inner.npz:maps.npy").hasMessageContaining("negative dimension");
     }
 }

@@ -1,10 +1,12 @@
 package dev.stfpm.cli;
 
+import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.data.MvtecCategory;
 import dev.stfpm.nn.FeaturePyramid;
 import dev.stfpm.nn.StfpmModel;
 import dev.stfpm.nn.StfpmTrainer;
+import dev.stfpm.nn.TrainingCheckpoint;
 import dev.stfpm.nn.onnx.Teacher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,6 +66,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--levels", split = ",", description = "pyramid levels (default: layer1,layer2,layer3)")
     List<String> levels = PAPER.pyramidLevels();
 
+    @Option(names = "--checkpoint", description = "checkpoint file, replaced after every epoch and removed once the model"
+            + " is saved (default: <out>.checkpoint)")
+    Path checkpoint;
+
+    @Option(names = "--resume", description = "continue the run that wrote the checkpoint (killed or crashed) with the"
+            + " epoch after its last; give the same options. The model is the one the uninterrupted run would have saved")
+    boolean resume;
+
     @Override
     public Integer call() throws IOException {
         StfpmConfig config = config();
@@ -71,8 +81,15 @@ final class TrainCommand implements Callable<Integer> {
         checkNotAnInput(out, data, TeacherLocator.file(teacher, System.getenv()));
         Teacher teacherWeights = TeacherLocator.locate(teacher, System.getenv());
         checkWritable(out);
-        try (StfpmModel model = train(spec, config, teacherWeights, data, images)) {
+        Path checkpointFile = checkpoint != null ? checkpoint : TrainingCheckpoint.beside(out);
+        checkNotAnInput(checkpointFile, data, TeacherLocator.file(teacher, System.getenv()));
+        if (checkpointFile.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw new BadInputException(String.valueOf(checkpointFile), "is also --out; the checkpoint needs a file"
+                    + " of its own (default: <out>.checkpoint)");
+        }
+        try (StfpmModel model = train(spec, config, teacherWeights, data, images, checkpointFile, resume)) {
             model.save(out);
+            Files.deleteIfExists(checkpointFile);
             PrintWriter stdout = spec.commandLine().getOut();
             if (model.history().stoppedEarly()) {
                 stdout.printf("training stopped early at epoch %d of %d: the loss became NaN or infinite"
@@ -128,11 +145,32 @@ final class TrainCommand implements Callable<Integer> {
      */
     static StfpmModel train(CommandSpec spec, StfpmConfig config, Teacher teacher, Path data, List<Path> images)
             throws IOException {
+        return train(spec, config, teacher, data, images, null, false);
+    }
+
+    /**
+     * Trains with progress on the console, checkpointing after every epoch.
+     *
+     * @param spec       the running command
+     * @param config     the settings
+     * @param teacher    the teacher
+     * @param data       the category folder, recorded in the model
+     * @param images     its training images
+     * @param checkpoint the checkpoint file, or {@code null} for none
+     * @param resume     whether to continue from the checkpoint rather than start afresh
+     * @return the trained model (the checkpoint is left for the caller to delete once it is saved)
+     * @throws IOException if an image cannot be read, or the checkpoint is missing or of another run
+     */
+    static StfpmModel train(CommandSpec spec, StfpmConfig config, Teacher teacher, Path data, List<Path> images,
+                            Path checkpoint, boolean resume) throws IOException {
         FeaturePyramid teacherNet = teacher.pyramid(config);
-        ConsoleProgress.status(spec, String.format("training on %d images of %s, teacher %s, %d epochs", images.size(),
-                data, teacher.source(), config.epochs()));
+        ConsoleProgress.status(spec, String.format("%s on %d images of %s, teacher %s, %d epochs",
+                resume ? "resuming training from " + checkpoint : "training", images.size(), data, teacher.source(),
+                config.epochs()));
+        StfpmTrainer trainer = new StfpmTrainer(config);
         try (TrainingProgress progress = new TrainingProgress(spec, config.epochs())) {
-            return new StfpmTrainer(config).train(teacherNet, images, teacher.provenance(data), progress);
+            return resume ? trainer.resume(teacherNet, images, teacher.provenance(data), progress, checkpoint)
+                    : trainer.train(teacherNet, images, teacher.provenance(data), progress, checkpoint);
         }
     }
 

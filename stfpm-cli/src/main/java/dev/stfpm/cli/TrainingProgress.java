@@ -17,6 +17,8 @@ final class TrainingProgress implements StfpmTrainer.Listener, AutoCloseable {
     private ConsoleProgress current;
     private long trainingStarted;
     private long stepsDone;
+    /** The first epoch this run trains (after a resume, not 1); 0 before it starts. */
+    private int firstEpoch;
 
     /**
      * @param spec   the train command's spec
@@ -42,8 +44,9 @@ final class TrainingProgress implements StfpmTrainer.Listener, AutoCloseable {
 
     @Override
     public void epochStarted(int epoch, int batches) {
-        if (epoch == 1) {
+        if (firstEpoch == 0) { // the first epoch of this run: 1, or the one after a resumed checkpoint's
             trainingStarted = System.nanoTime();
+            firstEpoch = epoch;
         }
         current = ConsoleProgress.start(spec, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), batches,
                 "batches");
@@ -68,7 +71,7 @@ final class TrainingProgress implements StfpmTrainer.Listener, AutoCloseable {
     /** The whole run's remaining time, from the time per step so far (validation included). */
     private String runEta(int batchesPerEpoch) {
         double perStep = (System.nanoTime() - trainingStarted) / 1e9 / stepsDone;
-        long left = (long) epochs * batchesPerEpoch - stepsDone;
+        long left = (long) (epochs - firstEpoch + 1) * batchesPerEpoch - stepsDone;
         return "run ETA " + ConsoleProgress.duration(perStep * left);
     }
 

@@ -335,6 +335,10 @@ public final class StfpmModel implements AutoCloseable {
             }
         } catch (ZipException | EOFException e) {
             throw new BadInputException(source, "not an STFPM model file (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            // ZipInputStream's answer to an entry name that is not valid UTF-8 (found by fuzzing)
+            throw new BadInputException(source, "not an STFPM model file (malformed zip entry name: "
+                    + e.getMessage() + ")", e);
         }
         if (!entries.containsKey(META)) {
             throw new BadInputException(source, "not an STFPM model file (no " + META + ")");

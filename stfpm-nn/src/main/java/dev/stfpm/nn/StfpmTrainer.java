@@ -1,5 +1,6 @@
 package dev.stfpm.nn;
 
+import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.image.ImagePreprocessor;
 import dev.stfpm.core.io.Sha256;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * ({@link StfpmConfig#validationFraction()} held out). Since the teacher is frozen and the images
  * are fixed (no augmentation, as in the paper), the teacher's features of every image are computed
  * once before the first epoch and reused: identical results, about a fifth less work per step.
+ *
+ * <p>Given a checkpoint file, the trainer writes a {@link TrainingCheckpoint} after every epoch, and
+ * {@link #resume} continues a killed run from it to exactly the model the uninterrupted run would
+ * have returned.
  *
  * <p>The trainer prints nothing; a {@link Listener} hears of its progress (teacher features cached,
  * every mini-batch step, every epoch).
@@ -85,6 +90,78 @@ public final class StfpmTrainer {
      */
     public StfpmModel train(FeaturePyramid teacher, List<Path> images, Provenance provenance,
                             Listener listener) throws IOException {
+        return run(teacher, images, provenance, listener, null, null);
+    }
+
+    /**
+     * Trains a student, writing a {@link TrainingCheckpoint} after every epoch so that a run killed at
+     * any moment can be continued by {@link #resume} to exactly the model this would have returned.
+     * The checkpoint of an epoch is written before {@link Listener#epochDone} hears of it; an epoch
+     * whose loss is not finite (training stops there) writes none. The checkpoint is left in place
+     * when this returns: delete it once the model is saved.
+     *
+     * @param teacher    the teacher (its weights are not changed)
+     * @param images     defect-free training images; split into training and validation here
+     * @param provenance where the images and the teacher came from, recorded in the model
+     * @param listener   hears of the teacher features cached, every step and every epoch
+     * @param checkpoint the checkpoint file, replaced after every epoch (atomically); {@code null} for none
+     * @return the trained model, holding the best epoch's student
+     * @throws IOException if an image cannot be read, or the checkpoint cannot be written
+     * @throws TrainingDivergedException if the loss became NaN or infinite before any epoch had a finite one
+     */
+    public StfpmModel train(FeaturePyramid teacher, List<Path> images, Provenance provenance,
+                            Listener listener, Path checkpoint) throws IOException {
+        return run(teacher, images, provenance, listener, checkpoint, null);
+    }
+
+    /**
+     * Continues a run of {@link #train(FeaturePyramid, List, Provenance, Listener, Path)} from its
+     * checkpoint, with the epoch after the last one checkpointed, and keeps checkpointing to the
+     * same file. The model returned is identical, parameter for parameter and bit for bit, to the one
+     * the uninterrupted run would have returned; its history holds every epoch (those before the
+     * crash included). Listeners hear of the teacher features being cached again and of the
+     * remaining epochs only.
+     *
+     * @param teacher    the same teacher as the interrupted run's
+     * @param images     the same images, in the same order
+     * @param provenance the same provenance
+     * @param listener   hears of the progress
+     * @param checkpoint the checkpoint file the interrupted run wrote
+     * @return the trained model
+     * @throws dev.stfpm.core.BadInputException if there is no checkpoint, it cannot be read, or it was
+     *         written by a run with other settings, images, data folder or teacher
+     * @throws IOException if an image cannot be read, or the checkpoint cannot be written
+     */
+    public StfpmModel resume(FeaturePyramid teacher, List<Path> images, Provenance provenance,
+                             Listener listener, Path checkpoint) throws IOException {
+        TrainingCheckpoint state = TrainingCheckpoint.load(checkpoint);
+        String source = String.valueOf(checkpoint);
+        if (!state.config().equals(config.toString())) {
+            throw new BadInputException(source, "was written by a run with other settings (" + state.config()
+                    + ") than these (" + config + "): resume with the same options");
+        }
+        if (!state.provenance().dataset().equals(provenance.dataset())) {
+            throw new BadInputException(source, "was written by a run on " + state.provenance().dataset()
+                    + ", not " + provenance.dataset() + ": resume with the same data");
+        }
+        if (!state.provenance().equals(provenance)) {
+            throw new BadInputException(source, "was written by a run with the teacher " + state.provenance().teacherSource()
+                    + " (SHA-256 " + state.provenance().teacherSha256() + "), not " + provenance.teacherSource()
+                    + " (SHA-256 " + provenance.teacherSha256() + "): resume with the same teacher");
+        }
+        if (!state.images().equals(names(images))) {
+            throw new BadInputException(source, "was written by a run on other images (" + state.images().size()
+                    + " then, " + images.size() + " now, or other files): resume with the same data");
+        }
+        return run(teacher, images, provenance, listener, checkpoint, state);
+    }
+
+    private static List<String> names(List<Path> images) {
+        return images.stream().map(p -> p.toAbsolutePath().toString()).toList();
+    }
+
+    private StfpmModel run(FeaturePyramid teacher, List<Path> images, Provenance provenance, Listener listener,
+                           Path checkpoint, TrainingCheckpoint resumed) throws IOException {
         if (teacher.imageSize() != config.imageSize() || !teacher.levels().equals(config.pyramidLevels())) {
             throw new IllegalArgumentException("the teacher was built for " + teacher.imageSize() + " px images and levels "
                     + teacher.levels() + ", but this training is configured for " + config.imageSize()
@@ -115,8 +192,29 @@ public final class StfpmTrainer {
         int bestEpoch = 0;
         INDArray bestParams = null;
         int stoppedEarlyAt = 0;
+        int firstEpoch = 1;
+        double secondsBefore = 0;
+        if (resumed != null) {
+            // Everything that carries over from one epoch to the next: parameters (batch-norm running
+            // statistics included), momentum, the graph's counters (the updater is told them), the
+            // best epoch, the results and the batch-order generator. Nothing else draws random numbers
+            // during training (no dropout), so the continuation is the uninterrupted run's, exactly.
+            ComputationGraph graph = student.graph();
+            graph.setParams(resumed.params());
+            graph.getUpdater().getStateViewArray().assign(resumed.updaterState());
+            graph.getConfiguration().setIterationCount(resumed.iterationCount());
+            graph.getConfiguration().setEpochCount(resumed.epochCount());
+            order = resumed.order();
+            epochs.addAll(resumed.epochs());
+            bestLoss = resumed.bestLoss();
+            bestEpoch = resumed.bestEpoch();
+            bestParams = resumed.bestParams();
+            firstEpoch = resumed.epoch() + 1;
+            secondsBefore = resumed.seconds();
+            LOG.debug("resuming from {} after epoch {}", checkpoint, resumed.epoch());
+        }
         int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
             long t0 = System.nanoTime();
             List<Sample> batchOrder = new ArrayList<>(train);
             Collections.shuffle(batchOrder, order);
@@ -125,7 +223,7 @@ public final class StfpmTrainer {
             for (int b = 0; b < batchOrder.size(); b += config.batchSize()) {
                 List<Sample> batch = batchOrder.subList(b, Math.min(batchOrder.size(), b + config.batchSize()));
                 MultiDataSet data = stack(batch);
-                if (epoch == 1 && b == 0) {
+                if (epoch == firstEpoch && b == 0) {
                     Dl4jWorkarounds.quietly(() -> student.graph().fit(data));
                 } else {
                     student.graph().fit(data);
@@ -150,6 +248,13 @@ public final class StfpmTrainer {
             Nd4j.getMemoryManager().invokeGc();
             EpochResult result = new EpochResult(epoch, trainLoss, valLoss, (System.nanoTime() - t0) / 1e9, best);
             epochs.add(result);
+            if (checkpoint != null && !diverged) {
+                ComputationGraph graph = student.graph();
+                new TrainingCheckpoint(config.toString(), provenance, names(images), epoch,
+                        graph.getConfiguration().getIterationCount(), graph.getConfiguration().getEpochCount(),
+                        graph.params(), graph.getUpdater().getStateViewArray(), bestEpoch, bestLoss, bestParams,
+                        epochs, order, secondsBefore + (System.nanoTime() - start) / 1e9).save(checkpoint);
+            }
             listener.epochDone(result);
             if (diverged) {
                 String losses = "training loss " + trainLoss + (val.isEmpty() ? "" : ", validation loss " + valLoss);
@@ -169,7 +274,7 @@ public final class StfpmTrainer {
         student.graph().setParams(bestParams);
         TrainingHistory history = new TrainingHistory(provenance.dataset(), train.size(), val.size(),
                 provenance.teacherSource(), provenance.teacherSha256(), epochs, bestEpoch,
-                (System.nanoTime() - start) / 1e9, Instant.now().toString(), software(), stoppedEarlyAt);
+                secondsBefore + (System.nanoTime() - start) / 1e9, Instant.now().toString(), software(), stoppedEarlyAt);
         return new StfpmModel(config, teacher, student, history, null);
     }
 
@@ -291,7 +396,7 @@ public final class StfpmTrainer {
         }
 
         /**
-         * An epoch is done, its validation loss included.
+         * An epoch is done, its validation loss included, and its checkpoint (if any) written.
          *
          * @param result what it achieved
          */

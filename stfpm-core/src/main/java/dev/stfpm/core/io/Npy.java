@@ -71,7 +71,7 @@ public final class Npy {
     public static Map<String, NpyArray> readNpz(Path file) throws IOException {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+            for (ZipEntry e; (e = nextEntry(zip, file)) != null; ) {
                 String name = e.getName();
                 String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
                 arrays.put(key, read(zip, file + ":" + name));
@@ -83,6 +83,25 @@ public final class Npy {
             throw new BadInputException(file.toString(), "not an .npz archive (no arrays found)");
         }
         return arrays;
+    }
+
+    /**
+     * The next entry of a zip archive. {@link ZipInputStream#getNextEntry} throws an {@link
+     * IllegalArgumentException} for an entry name that is not valid UTF-8 (found by fuzzing): that
+     * is malformed content, refused as such.
+     *
+     * @param zip  the archive
+     * @param file the archive's file, named in the error message
+     * @return the next entry, or null at the end
+     * @throws IOException if the archive cannot be read or the entry is malformed
+     */
+    private static ZipEntry nextEntry(ZipInputStream zip, Path file) throws IOException {
+        try {
+            return zip.getNextEntry();
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file.toString(), "not a readable zip archive (malformed entry name: "
+                    + e.getMessage() + ")", e);
+        }
     }
 
     /**

@@ -61,7 +61,7 @@ public class NetworkBenchmark {
         student = FeaturePyramid.student(config);
         anomalyMap = new AnomalyMap(3, config.imageSize());
         model = new StfpmModel(config, teacher, student,
-                new TrainingHistory("random", 0, 0, "random", "-", List.of(), 0, 0, "-", "benchmark"), null);
+                new TrainingHistory("random", 0, 0, "random", "-", List.of(), 0, 0, "-", "benchmark", 0), null);
         Nd4j.getRandom().setSeed(7);
         images = Nd4j.randn(DataType.FLOAT, batch, config.imageSize(), config.imageSize(), 3);
         teacherFeatures = teacher.features(images);

@@ -29,9 +29,6 @@ import picocli.CommandLine.Spec;
                 "Writes <out>/fabric (the data set, MVTec AD layout), <out>/model.stfpm and <out>/test (metrics.json, report.html, maps)."})
 final class DemoCommand implements Callable<Integer> {
 
-    /** Marks a folder as written by this command, so that a second run may replace it. */
-    static final String MARKER = ".stfpm-demo"; // = OutputFiles.marker("demo")
-
     @Spec
     CommandSpec spec;
 
@@ -49,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        prepareOutput(out);
+        OutputFiles.prepareFolder(out, "demo"); // new, empty, or an earlier demo's (replaced); else refused
         Path data = out.resolve("fabric");
         SyntheticSpec dataSpec = SyntheticSpec.demo().withSeed(seed);
         try (ConsoleProgress progress = ConsoleProgress.start(spec, "generating demo data", dataSpec.imageCount(),
@@ -82,15 +79,6 @@ final class DemoCommand implements Callable<Integer> {
                 out.resolve("test").resolve("report.html").toAbsolutePath().normalize());
         stdout.flush();
         return 0;
-    }
-
-    /**
-     * Makes {@code dir} an empty folder to write into: creates it, or empties it if an earlier demo
-     * wrote it (it holds {@value #MARKER}); any other non-empty folder is refused, so nothing a user
-     * made is deleted.
-     */
-    private static void prepareOutput(Path dir) throws IOException {
-        OutputFiles.prepareFolder(dir, "demo");
     }
 
     /** @return each setting of {@code config} that differs from {@code paper}, with the paper's value */

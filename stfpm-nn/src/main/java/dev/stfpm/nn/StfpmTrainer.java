@@ -342,7 +342,7 @@ public final class StfpmTrainer {
     }
 
     private static String software() {
-        return "stfpm-java " + version(StfpmTrainer.class) + ", deeplearning4j "
+        return StfpmModel.RELEASE + ", deeplearning4j "
                 + version(ComputationGraph.class) + ", nd4j backend "
                 + Nd4j.getBackend().getClass().getSimpleName() + ", java " + System.getProperty("java.version");
     }

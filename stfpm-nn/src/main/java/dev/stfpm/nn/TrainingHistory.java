@@ -39,27 +39,6 @@ public record TrainingHistory(
         epochs = List.copyOf(epochs);
     }
 
-    /**
-     * A history of a training run that ran every configured epoch.
-     *
-     * @param dataset          the training images' folder
-     * @param trainImages      images the student was trained on
-     * @param validationImages images held out to choose the best epoch
-     * @param teacherSource    where the teacher weights were read from
-     * @param teacherSha256    SHA-256 of that file, hex
-     * @param epochs           every epoch's result, in order
-     * @param bestEpoch        the epoch whose student was kept
-     * @param seconds          total wall time
-     * @param createdAt        ISO-8601 instant training finished
-     * @param software         library and backend versions
-     */
-    public TrainingHistory(String dataset, int trainImages, int validationImages, String teacherSource,
-                           String teacherSha256, List<EpochResult> epochs, int bestEpoch, double seconds,
-                           String createdAt, String software) {
-        this(dataset, trainImages, validationImages, teacherSource, teacherSha256, epochs, bestEpoch, seconds,
-                createdAt, software, 0);
-    }
-
     /** @return whether training stopped before its last configured epoch because the loss diverged */
     public boolean stoppedEarly() {
         return stoppedEarlyAt > 0;

@@ -30,7 +30,7 @@ class StfpmModelTest {
     private static final StfpmConfig SMALL = StfpmConfig.paper().withImageSize(64);
 
     private static StfpmModel untrained() {
-        var history = new TrainingHistory("data", 1, 0, "teacher.onnx", "00", List.of(), 0, 0, "now", "test");
+        var history = new TrainingHistory("data", 1, 0, "teacher.onnx", "00", List.of(), 0, 0, "now", "test", 0);
         return new StfpmModel(SMALL, FeaturePyramid.teacher(SMALL), FeaturePyramid.student(SMALL), history, null);
     }
 

@@ -430,11 +430,6 @@ public final class OnnxTeacherImporter {
         }
     }
 
-    /** IEEE 754 binary16 to float: {@link OnnxTensors#halfToFloat}, kept here for the tests that check it. */
-    static float halfToFloat(int bits) {
-        return OnnxTensors.halfToFloat(bits);
-    }
-
     // ------------------------------------------------------------------------------------------
     // messages
 

@@ -162,13 +162,13 @@ class OnnxTeacherImporterTest {
         TeacherWeights tw = OnnxTeacherImporter.read(write("double.onnx", m.build()));
         assertThat(Arrays.equals(tw.conv("conv1").weight(), w)).isTrue();
 
-        assertThat(OnnxTeacherImporter.halfToFloat(0x3c00)).isEqualTo(1f);
-        assertThat(OnnxTeacherImporter.halfToFloat(0xc000)).isEqualTo(-2f);
-        assertThat(OnnxTeacherImporter.halfToFloat(0x3555)).isEqualTo(0.33325195f);
-        assertThat(OnnxTeacherImporter.halfToFloat(0x7bff)).isEqualTo(65504f);
-        assertThat(OnnxTeacherImporter.halfToFloat(0x0001)).isEqualTo(0x1p-24f);
-        assertThat(OnnxTeacherImporter.halfToFloat(0x8000)).isEqualTo(-0f);
-        assertThat(OnnxTeacherImporter.halfToFloat(0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(OnnxTensors.halfToFloat(0x3c00)).isEqualTo(1f);
+        assertThat(OnnxTensors.halfToFloat(0xc000)).isEqualTo(-2f);
+        assertThat(OnnxTensors.halfToFloat(0x3555)).isEqualTo(0.33325195f);
+        assertThat(OnnxTensors.halfToFloat(0x7bff)).isEqualTo(65504f);
+        assertThat(OnnxTensors.halfToFloat(0x0001)).isEqualTo(0x1p-24f);
+        assertThat(OnnxTensors.halfToFloat(0x8000)).isEqualTo(-0f);
+        assertThat(OnnxTensors.halfToFloat(0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import dev.stfpm.core.io.Npy;
 import dev.stfpm.eval.CalibrationFitter;
 import dev.stfpm.eval.EvaluationResult;
 import dev.stfpm.eval.MapEvaluator;
+import dev.stfpm.eval.PixelSet;
 import dev.stfpm.eval.report.Json;
 import dev.stfpm.eval.report.TerminalSummary;
 import dev.stfpm.nn.Prediction;
@@ -87,6 +88,16 @@ final class TestCommand implements Callable<Integer> {
                                              double proLimit) throws IOException {
         List<TestImage> tests = category.testImages();
         Path data = category.root();
+        if (tests.stream().anyMatch(t -> t.mask().isPresent())) {
+            long side = m.config().imageSize();
+            long inPixelMetrics = tests.stream().filter(t -> t.isGood() || t.mask().isPresent()).count();
+            try {
+                PixelSet.requireHeapFor(inPixelMetrics * side * side); // before minutes of predicting, not after
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(data + ": " + inPixelMetrics + " test images of " + side + "x" + side
+                        + ": " + e.getMessage(), e);
+            }
+        }
         Path maps = out.resolve("maps");
         long predicting = 0;
         try (ConsoleProgress progress = ConsoleProgress.start(spec, "predicting", tests.size(), "images")) {

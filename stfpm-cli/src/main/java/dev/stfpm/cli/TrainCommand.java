@@ -3,6 +3,7 @@ package dev.stfpm.cli;
 import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.data.MvtecCategory;
+import dev.stfpm.nn.FeatureCacheLimit;
 import dev.stfpm.nn.FeaturePyramid;
 import dev.stfpm.nn.StfpmModel;
 import dev.stfpm.nn.StfpmTrainer;
@@ -74,6 +75,15 @@ final class TrainCommand implements Callable<Integer> {
             + " epoch after its last; give the same options. The model is the one the uninterrupted run would have saved")
     boolean resume;
 
+    @Option(names = "--cache-memory", converter = ByteSize.class, paramLabel = "SIZE",
+            description = "most memory for the teacher features computed once before training (about 2.6 MB per image"
+                    + " at 256 px), e.g. 512m or 0; a larger set goes to a temporary file in --cache-dir (default: 2g)")
+    long cacheMemory = FeatureCacheLimit.DEFAULT_MEMORY_BYTES;
+
+    @Option(names = "--cache-dir", description = "folder of that file, which is removed when training ends"
+            + " (default: the folder of --out)")
+    Path cacheDir;
+
     @Override
     public Integer call() throws IOException {
         StfpmConfig config = config();
@@ -87,7 +97,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new BadInputException(String.valueOf(checkpointFile), "is also --out; the checkpoint needs a file"
                     + " of its own (default: <out>.checkpoint)");
         }
-        try (StfpmModel model = train(spec, config, teacherWeights, data, images, checkpointFile, resume)) {
+        Path outFolder = out.toAbsolutePath().getParent();
+        FeatureCacheLimit cache = new FeatureCacheLimit(cacheMemory, cacheDir != null ? cacheDir : outFolder);
+        try (StfpmModel model = train(spec, config, teacherWeights, data, images, cache, checkpointFile, resume)) {
             model.save(out);
             Files.deleteIfExists(checkpointFile);
             PrintWriter stdout = spec.commandLine().getOut();
@@ -145,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
      */
     static StfpmModel train(CommandSpec spec, StfpmConfig config, Teacher teacher, Path data, List<Path> images)
             throws IOException {
-        return train(spec, config, teacher, data, images, null, false);
+        return train(spec, config, teacher, data, images, FeatureCacheLimit.defaults(), null, false);
     }
 
     /**
@@ -156,19 +168,20 @@ final class TrainCommand implements Callable<Integer> {
      * @param teacher    the teacher
      * @param data       the category folder, recorded in the model
      * @param images     its training images
+     * @param cache      the teacher-feature cache's memory budget and folder
      * @param checkpoint the checkpoint file, or {@code null} for none
      * @param resume     whether to continue from the checkpoint rather than start afresh
      * @return the trained model (the checkpoint is left for the caller to delete once it is saved)
      * @throws IOException if an image cannot be read, or the checkpoint is missing or of another run
      */
     static StfpmModel train(CommandSpec spec, StfpmConfig config, Teacher teacher, Path data, List<Path> images,
-                            Path checkpoint, boolean resume) throws IOException {
+                            FeatureCacheLimit cache, Path checkpoint, boolean resume) throws IOException {
         FeaturePyramid teacherNet = teacher.pyramid(config);
-        ConsoleProgress.status(spec, String.format("%s on %d images of %s, teacher %s, %d epochs",
+        ConsoleProgress.status(spec, String.format("%s on %d images of %s, teacher %s, %d epoch%s",
                 resume ? "resuming training from " + checkpoint : "training", images.size(), data, teacher.source(),
-                config.epochs()));
-        StfpmTrainer trainer = new StfpmTrainer(config);
-        try (TrainingProgress progress = new TrainingProgress(spec, config.epochs())) {
+                config.epochs(), config.epochs() == 1 ? "" : "s"));
+        StfpmTrainer trainer = new StfpmTrainer(config).withFeatureCache(cache);
+        try (TrainingProgress progress = new TrainingProgress(spec, config.epochs(), cache.memoryBytes())) {
             return resume ? trainer.resume(teacherNet, images, teacher.provenance(data), progress, checkpoint)
                     : trainer.train(teacherNet, images, teacher.provenance(data), progress, checkpoint);
         }

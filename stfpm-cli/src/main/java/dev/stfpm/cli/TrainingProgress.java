@@ -2,7 +2,9 @@ package dev.stfpm.cli;
 
 import dev.stfpm.nn.EpochResult;
 import dev.stfpm.nn.StfpmTrainer;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -14,6 +16,7 @@ final class TrainingProgress implements StfpmTrainer.Listener, AutoCloseable {
 
     private final CommandSpec spec;
     private final int epochs;
+    private final long cacheMemory;
     private ConsoleProgress current;
     private long trainingStarted;
     private long stepsDone;
@@ -22,15 +25,20 @@ final class TrainingProgress implements StfpmTrainer.Listener, AutoCloseable {
 
     /**
      * @param spec   the train command's spec
-     * @param epochs epochs the run will take
+     * @param epochs      epochs the run will take
+     * @param cacheMemory the teacher-feature cache's memory budget, in bytes (named when a set exceeds it)
      */
-    TrainingProgress(CommandSpec spec, int epochs) {
+    TrainingProgress(CommandSpec spec, int epochs, long cacheMemory) {
         this.spec = spec;
         this.epochs = epochs;
+        this.cacheMemory = cacheMemory;
     }
 
     @Override
-    public void cachingStarted(int images) {
+    public void cachingStarted(int images, long bytes, Optional<Path> directory) {
+        directory.ifPresent(dir -> ConsoleProgress.status(spec, String.format("the teacher features of %d images take %s,"
+                + " over --cache-memory %s: they go to a temporary file in %s", images, ByteSize.format(bytes),
+                ByteSize.format(cacheMemory), dir)));
         current = ConsoleProgress.start(spec, "caching teacher features", images, "images");
     }
 

@@ -141,7 +141,13 @@ public final class MapEvaluator {
                 }
                 if (inPixels) {
                     if (pixels == null) {
-                        pixels = new PixelSet((long) map.data().length * (tests.size() - start - j));
+                        long remaining = tests.size() - start - j;
+                        try {
+                            pixels = new PixelSet(map.data().length * remaining);
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException(mapsDir + ": " + remaining + " maps of " + map.width()
+                                    + "x" + map.height() + ": " + e.getMessage(), e);
+                        }
                     }
                     try {
                         pixels.add(l.file().toString(), map.data(), l.mask(), map.width(), map.height(), t.defect());

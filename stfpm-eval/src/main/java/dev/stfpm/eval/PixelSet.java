@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every scored pixel that takes part in the pixel metrics, each with its ground truth: normal, or a
@@ -20,11 +21,18 @@ import java.util.List;
  * so the metrics are exact. Give the expected number of pixels to the constructor to avoid growing
  * the array (growing copies it, temporarily needing 2.5&times; the memory).
  *
- * <p>Not thread-safe. At most {@code Integer.MAX_VALUE - 8} pixels.
+ * <p><b>Bound.</b> At most {@code Integer.MAX_VALUE - 8} pixels (32,767 maps of 256&times;256), and
+ * no more than the Java heap holds: {@link #requireHeapFor} refuses, before any work, a set whose
+ * pixels would not fit in what the heap can still give ({@code -Xmx} less what is in use), rather than
+ * let it end in an {@link OutOfMemoryError}.
+ *
+ * <p>Not thread-safe.
  */
 public final class PixelSet {
 
     private static final int MAX_PIXELS = Integer.MAX_VALUE - 8;
+    /** The heap each pixel takes. */
+    public static final int BYTES_PER_PIXEL = Long.BYTES;
 
     private long[] keys;
     private int size;
@@ -38,12 +46,45 @@ public final class PixelSet {
 
     /**
      * @param expectedPixels how many pixels will be added (a hint: the set grows if needed)
+     * @throws IllegalArgumentException if the count is negative, or too large for a set or for the
+     *                                  heap ({@link #requireHeapFor})
      */
     public PixelSet(long expectedPixels) {
-        if (expectedPixels < 0 || expectedPixels > MAX_PIXELS) {
+        if (expectedPixels < 0) {
             throw new IllegalArgumentException("expected pixel count out of range: " + expectedPixels);
         }
+        requireHeapFor(expectedPixels);
         keys = new long[(int) expectedPixels];
+    }
+
+    /**
+     * Refuses a pixel count that a set cannot hold, or whose {@value #BYTES_PER_PIXEL} bytes a pixel
+     * are more than the Java heap can still give (after a garbage collection, if the first look says no).
+     *
+     * @param pixels the pixels that would take part in the pixel metrics
+     * @throws IllegalArgumentException saying how much heap they need and how much there is
+     */
+    public static void requireHeapFor(long pixels) {
+        if (pixels > MAX_PIXELS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the exact pixel metrics of %,d pixels are"
+                    + " over the limit of %,d pixels in one evaluation: evaluate fewer images", pixels, MAX_PIXELS));
+        }
+        long need = pixels * BYTES_PER_PIXEL;
+        if (need > heapLeft()) {
+            System.gc(); // what is in use may be mostly garbage
+            long left = heapLeft();
+            if (need > left) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "the exact pixel metrics of %,d pixels"
+                        + " need %.1f GB of Java heap (%d bytes a pixel), over the %.1f GB this JVM can still give:"
+                        + " run it with a larger -Xmx (bin/stfpm: STFPM_JAVA_OPTS) or evaluate fewer images", pixels,
+                        need / 1e9, BYTES_PER_PIXEL, left / 1e9));
+            }
+        }
+    }
+
+    private static long heapLeft() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.image.ImagePreprocessor;
 import dev.stfpm.core.io.Npy;
+import dev.stfpm.core.io.ZipBudget;
 import dev.stfpm.core.io.NpyArray;
 import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.awt.image.BufferedImage;
@@ -62,6 +63,11 @@ public final class StfpmModel implements AutoCloseable {
     private static final String META = "model.json";
     private static final String TEACHER = "teacher.npy";
     private static final String STUDENT = "student.npy";
+    /**
+     * The most bytes a model file's entries may inflate to (256 MiB): the largest network a
+     * configuration allows (ResNet-18 up to layer4, about 45 MB of parameters) twice, with room to spare.
+     */
+    static final long LIMIT_BYTES = 256L << 20;
     private static final int BATCH = 8;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -314,7 +320,8 @@ public final class StfpmModel implements AutoCloseable {
      *
      * <p>Every problem with the file's content (not a zip, an entry missing, an unreadable
      * {@code model.json}, another format version, malformed or wrongly sized parameters) is a
-     * {@link BadInputException} naming the file. A file of another format version is refused with
+     * {@link BadInputException} naming the file, as is one whose entries inflate to more than
+     * 256 MiB (a zip bomb is refused before it fills memory). A file of another format version is refused with
      * its version, the release that wrote it (where {@code model.json} records one) and the format
      * this release reads.
      *
@@ -329,9 +336,10 @@ public final class StfpmModel implements AutoCloseable {
             throw new BadInputException(source, "no such model file");
         }
         Map<String, byte[]> entries = new HashMap<>();
+        ZipBudget budget = new ZipBudget(LIMIT_BYTES, source);
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                entries.put(e.getName(), zip.readAllBytes());
+                entries.put(e.getName(), budget.entry(zip, e.getName()).readAllBytes());
             }
         } catch (ZipException | EOFException e) {
             throw new BadInputException(source, "not an STFPM model file (" + e.getMessage() + ")", e);

@@ -9,15 +9,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>The images are split once, by {@link StfpmConfig#seed()}, into training and validation sets
  * ({@link StfpmConfig#validationFraction()} held out). Since the teacher is frozen and the images
  * are fixed (no augmentation, as in the paper), the teacher's features of every image are computed
- * once before the first epoch and reused: identical results, about a fifth less work per step.
+ * once before the first epoch and reused: identical results, about a fifth less work per step. They
+ * take about 2.6 MB per image at 256&times;256: held in memory up to a budget, in a temporary file
+ * beyond it ({@link FeatureCacheLimit}, set by {@link #withFeatureCache}).
  *
  * <p>Given a checkpoint file, the trainer writes a {@link TrainingCheckpoint} after every epoch, and
  * {@link #resume} continues a killed run from it to exactly the model the uninterrupted run would
@@ -47,12 +51,28 @@ public final class StfpmTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(StfpmTrainer.class);
     private final StfpmConfig config;
+    private final FeatureCacheLimit cacheLimit;
 
     /**
+     * A trainer whose teacher-feature cache has the {@linkplain FeatureCacheLimit#defaults() default} limit.
+     *
      * @param config every setting of the model and its training
      */
     public StfpmTrainer(StfpmConfig config) {
+        this(config, FeatureCacheLimit.defaults());
+    }
+
+    private StfpmTrainer(StfpmConfig config, FeatureCacheLimit cacheLimit) {
         this.config = config;
+        this.cacheLimit = cacheLimit;
+    }
+
+    /**
+     * @param limit how much memory the teacher-feature cache may take, and where it goes beyond that
+     * @return a trainer like this one with that limit (the model it trains is the same, bit for bit)
+     */
+    public StfpmTrainer withFeatureCache(FeatureCacheLimit limit) {
+        return new StfpmTrainer(config, limit);
     }
 
     /**
@@ -175,13 +195,24 @@ public final class StfpmTrainer {
             throw new IllegalArgumentException("need at least one training image after holding out "
                     + nVal + " for validation, got " + images.size() + " images");
         }
-        List<Path> valFiles = shuffled.subList(0, nVal);
-        List<Path> trainFiles = shuffled.subList(nVal, shuffled.size());
-        LOG.debug("{} training and {} validation images; caching teacher features", trainFiles.size(), valFiles.size());
-        listener.cachingStarted(shuffled.size());
-        List<Sample> train = prepare(teacher, trainFiles, listener, 0, shuffled.size());
-        List<Sample> val = prepare(teacher, valFiles, listener, trainFiles.size(), shuffled.size());
+        // training images first, then validation images: records 0 .. nTrain - 1, nTrain .. n - 1
+        List<Path> cached = new ArrayList<>(shuffled.subList(nVal, shuffled.size()));
+        cached.addAll(shuffled.subList(0, nVal));
+        List<Integer> train = records(0, cached.size() - nVal);
+        List<Integer> val = records(cached.size() - nVal, cached.size());
+        LOG.debug("{} training and {} validation images; caching teacher features", train.size(), val.size());
+        try (TeacherFeatureCache cache = prepare(teacher, cached, listener)) {
+            return run(teacher, cache, train, val, images, provenance, listener, checkpoint, resumed, start);
+        }
+    }
 
+    private static List<Integer> records(int from, int to) {
+        return IntStream.range(from, to).boxed().toList();
+    }
+
+    private StfpmModel run(FeaturePyramid teacher, TeacherFeatureCache cache, List<Integer> train, List<Integer> val,
+                           List<Path> images, Provenance provenance, Listener listener, Path checkpoint,
+                           TrainingCheckpoint resumed, long start) throws IOException {
         FeaturePyramid student = FeaturePyramid.student(config);
         if (!Dl4jWorkarounds.isOneDnnActive(student.graph())) {
             LOG.warn("convolutions are not running on oneDNN; training will be several times slower");
@@ -216,13 +247,13 @@ public final class StfpmTrainer {
         int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
         for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            List<Sample> batchOrder = new ArrayList<>(train);
+            List<Integer> batchOrder = new ArrayList<>(train);
             Collections.shuffle(batchOrder, order);
             double lossSum = 0;
             listener.epochStarted(epoch, batches);
             for (int b = 0; b < batchOrder.size(); b += config.batchSize()) {
-                List<Sample> batch = batchOrder.subList(b, Math.min(batchOrder.size(), b + config.batchSize()));
-                MultiDataSet data = stack(batch);
+                List<Integer> batch = batchOrder.subList(b, Math.min(batchOrder.size(), b + config.batchSize()));
+                MultiDataSet data = cache.batch(batch);
                 if (epoch == firstEpoch && b == 0) {
                     Dl4jWorkarounds.quietly(() -> student.graph().fit(data));
                 } else {
@@ -233,7 +264,7 @@ public final class StfpmTrainer {
                 listener.batchDone(epoch, b / config.batchSize() + 1, batches);
             }
             double trainLoss = lossSum / train.size();
-            double valLoss = val.isEmpty() ? Double.NaN : loss(student, val);
+            double valLoss = val.isEmpty() ? Double.NaN : loss(student, cache, val);
             double selectBy = val.isEmpty() ? trainLoss : valLoss;
             boolean diverged = !Double.isFinite(trainLoss) || !Double.isFinite(selectBy);
             boolean best = !diverged && selectBy < bestLoss;
@@ -279,11 +310,11 @@ public final class StfpmTrainer {
     }
 
     /** Mean per-image loss of a set, in inference mode. */
-    private double loss(FeaturePyramid student, List<Sample> samples) {
+    private double loss(FeaturePyramid student, TeacherFeatureCache cache, List<Integer> samples) {
         double sum = 0;
         for (int b = 0; b < samples.size(); b += config.batchSize()) {
-            List<Sample> batch = samples.subList(b, Math.min(samples.size(), b + config.batchSize()));
-            MultiDataSet data = stack(batch);
+            List<Integer> batch = samples.subList(b, Math.min(samples.size(), b + config.batchSize()));
+            MultiDataSet data = cache.batch(batch);
             sum += student.graph().score(data, false) * batch.size();
             release(data);
         }
@@ -291,54 +322,55 @@ public final class StfpmTrainer {
     }
 
     /**
-     * Loads images and computes the teacher's features of each, once, a mini-batch at a time.
-     * Reports {@code cachedBefore + done} of {@code cachingTotal} images to the listener.
+     * Loads images and computes the teacher's features of each, once, a mini-batch at a time, into a
+     * cache whose records follow the list's order.
      */
-    private List<Sample> prepare(FeaturePyramid teacher, List<Path> files, Listener listener, int cachedBefore,
-                                 int cachingTotal) throws IOException {
+    private TeacherFeatureCache prepare(FeaturePyramid teacher, List<Path> files, Listener listener)
+            throws IOException {
         ImagePreprocessor pre = new ImagePreprocessor(config.imageSize());
         int s = config.imageSize();
-        List<Sample> samples = new ArrayList<>(files.size());
         int chunk = Math.max(1, config.batchSize());
-        for (int start = 0; start < files.size(); start += chunk) {
-            int n = Math.min(chunk, files.size() - start);
-            INDArray x = FeaturePyramid.images(pre.loadAll(files.subList(start, start + n)), s);
-            INDArray[] features = teacher.features(x);
-            for (int i = 0; i < n; i++) {
-                INDArray[] own = new INDArray[features.length];
-                for (int l = 0; l < features.length; l++) {
-                    own[l] = features[l].get(NDArrayIndex.interval(i, i + 1)).dup('c');
+        TeacherFeatureCache cache = null;
+        try {
+            for (int start = 0; start < files.size(); start += chunk) {
+                int n = Math.min(chunk, files.size() - start);
+                INDArray x = FeaturePyramid.images(pre.loadAll(files.subList(start, start + n)), s);
+                INDArray[] features = teacher.features(x);
+                if (cache == null) {
+                    cache = new TeacherFeatureCache(shapes(x, features), files.size(), cacheLimit);
+                    LOG.debug("teacher features of {} images take {} bytes, {}", files.size(), cache.totalBytes(),
+                            cache.isFileBacked() ? "in the temporary file " + cache.file() : "in memory");
+                    listener.cachingStarted(files.size(), cache.totalBytes(),
+                            cache.isFileBacked() ? Optional.of(cacheLimit.directory()) : Optional.empty());
                 }
-                samples.add(new Sample(x.get(NDArrayIndex.interval(i, i + 1)).dup('c'), own));
+                cache.put(start, x, features);
+                Dl4jWorkarounds.release(x);
+                Dl4jWorkarounds.release(features);
+                listener.featuresCached(start + n, files.size());
             }
-            Dl4jWorkarounds.release(x);
-            Dl4jWorkarounds.release(features);
-            listener.featuresCached(cachedBefore + start + n, cachingTotal);
+            return cache;
+        } catch (IOException | RuntimeException e) {
+            if (cache != null) {
+                cache.close();
+            }
+            throw e;
         }
-        return samples;
+    }
+
+    /** Each part's shape without the batch dimension: the image's, then every level's. */
+    private static long[][] shapes(INDArray images, INDArray[] levels) {
+        long[][] shapes = new long[levels.length + 1][];
+        shapes[0] = Arrays.copyOfRange(images.shape(), 1, images.rank());
+        for (int l = 0; l < levels.length; l++) {
+            shapes[l + 1] = Arrays.copyOfRange(levels[l].shape(), 1, levels[l].rank());
+        }
+        return shapes;
     }
 
     /** Frees a mini-batch's native memory now (see {@link Dl4jWorkarounds#release}). */
     private static void release(MultiDataSet data) {
         Dl4jWorkarounds.release(data.getFeatures());
         Dl4jWorkarounds.release(data.getLabels());
-    }
-
-    /** Concatenates samples into one mini-batch: images as input, teacher features as labels. */
-    private static MultiDataSet stack(List<Sample> batch) {
-        INDArray x = concat(batch.stream().map(Sample::image).toArray(INDArray[]::new));
-        int levels = batch.get(0).teacher().length;
-        INDArray[] labels = new INDArray[levels];
-        for (int l = 0; l < levels; l++) {
-            int level = l;
-            labels[l] = concat(batch.stream().map(smp -> smp.teacher()[level]).toArray(INDArray[]::new));
-        }
-        return new MultiDataSet(new INDArray[] {x}, labels);
-    }
-
-    /** A new array holding the parts one after another (never one of the parts itself). */
-    private static INDArray concat(INDArray[] parts) {
-        return parts.length == 1 ? parts[0].dup() : Nd4j.concat(0, parts);
     }
 
     private static String software() {
@@ -360,11 +392,15 @@ public final class StfpmTrainer {
     public interface Listener {
 
         /**
-         * The teacher's features of every image (training and validation) are about to be computed.
+         * The teacher's features of every image (training and validation) are being computed (the
+         * first mini-batch's are).
          *
-         * @param images the number of images to load and run through the teacher
+         * @param images    the number of images to load and run through the teacher
+         * @param bytes     the bytes the cache of their features takes
+         * @param directory the folder of the temporary file the cache lies in, if it is over the
+         *                  {@link FeatureCacheLimit#memoryBytes() memory budget}; empty if it is in memory
          */
-        default void cachingStarted(int images) {
+        default void cachingStarted(int images, long bytes, Optional<Path> directory) {
         }
 
         /**
@@ -402,10 +438,6 @@ public final class StfpmTrainer {
          */
         default void epochDone(EpochResult result) {
         }
-    }
-
-    /** One training image, preprocessed, with the teacher's features of it. */
-    private record Sample(INDArray image, INDArray[] teacher) {
     }
 
     /**

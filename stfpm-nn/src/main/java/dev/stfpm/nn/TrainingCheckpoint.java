@@ -2,12 +2,15 @@ package dev.stfpm.nn;
 
 import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
+import dev.stfpm.core.io.Npy;
+import dev.stfpm.core.io.NpyArray;
+import dev.stfpm.core.io.ZipBudget;
+import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
@@ -16,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.Deflater;
@@ -38,8 +42,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * deterministic).
  *
  * <p>The file is a zip: {@code state.bin} (Java serialisation of the scalars, the results and the
- * {@link Random}), and {@code params.bin}, {@code updater.bin}, {@code best.bin} (ND4J's binary
- * array format, exact). It is written to a temporary file beside the target and atomically moved
+ * {@link Random}, the only class it deserialises), and {@code params.npy}, {@code updater.npy},
+ * {@code best.npy} (float32, exact). Reading refuses an archive that inflates to more than 512 MiB.
+ * It is written to a temporary file beside the target and atomically moved
  * into place, so a crash leaves either the previous epoch's checkpoint or this one, never a torn file.
  *
  * @param config        the run's settings, as {@link StfpmConfig#toString()} writes them
@@ -62,8 +67,21 @@ public record TrainingCheckpoint(String config, StfpmTrainer.Provenance provenan
                                  INDArray updaterState, int bestEpoch, double bestLoss, INDArray bestParams,
                                  List<EpochResult> epochs, Random order, double seconds) {
 
-    /** Version of the file format written by {@link #save}. */
-    static final int FORMAT = 1;
+    /** Version of the file format written by {@link #save} (2: arrays as {@code .npy}). */
+    static final int FORMAT = 2;
+
+    /**
+     * The most bytes a checkpoint's entries may inflate to (512 MiB): three parameter-sized arrays of
+     * the largest network a configuration allows, the image list and the state, with room to spare.
+     */
+    static final long LIMIT_BYTES = 512L << 20;
+
+    private static final String STATE = "state.bin";
+    private static final String PARAMS = "params.npy";
+    private static final String UPDATER = "updater.npy";
+    private static final String BEST = "best.npy";
+    /** The state's only object is the batch-order generator: nothing else is deserialised. */
+    private static final ObjectInputFilter ONLY_RANDOM = ObjectInputFilter.Config.createFilter("java.util.Random;!*");
 
     /** Copies the lists. */
     public TrainingCheckpoint {
@@ -93,7 +111,7 @@ public record TrainingCheckpoint(String config, StfpmTrainer.Provenance provenan
         Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".part");
         try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
             zip.setLevel(Deflater.NO_COMPRESSION); // parameters hardly compress; deflating them took seconds
-            zip.putNextEntry(new ZipEntry("state.bin"));
+            zip.putNextEntry(new ZipEntry(STATE));
             ObjectOutputStream out = new ObjectOutputStream(zip);
             out.writeInt(FORMAT);
             out.writeUTF(config);
@@ -121,9 +139,9 @@ public record TrainingCheckpoint(String config, StfpmTrainer.Provenance provenan
             out.writeDouble(seconds);
             out.flush();
             zip.closeEntry();
-            writeArray(zip, "params.bin", params);
-            writeArray(zip, "updater.bin", updaterState);
-            writeArray(zip, "best.bin", bestParams);
+            writeArray(zip, PARAMS, params);
+            writeArray(zip, UPDATER, updaterState);
+            writeArray(zip, BEST, bestParams);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -149,21 +167,27 @@ public record TrainingCheckpoint(String config, StfpmTrainer.Provenance provenan
         INDArray params = null;
         INDArray updater = null;
         INDArray best = null;
+        ZipBudget budget = new ZipBudget(LIMIT_BYTES, String.valueOf(file));
         try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                InputStream in = budget.entry(zip, entry.getName());
                 switch (entry.getName()) {
-                    case "state.bin" -> {
-                        fields = readState(new ObjectInputStream(zip), file);
+                    case STATE -> {
+                        ObjectInputStream objects = new ObjectInputStream(in);
+                        objects.setObjectInputFilter(ONLY_RANDOM);
+                        fields = readState(objects, file);
                         state = "read";
                     }
-                    case "params.bin" -> params = readArray(zip);
-                    case "updater.bin" -> updater = readArray(zip);
-                    case "best.bin" -> best = readArray(zip);
-                    default -> { }
+                    case PARAMS -> params = readArray(in, file, PARAMS);
+                    case UPDATER -> updater = readArray(in, file, UPDATER);
+                    case BEST -> best = readArray(in, file, BEST);
+                    default -> in.transferTo(OutputStream.nullOutputStream());
                 }
             }
         } catch (NoSuchFileException e) {
             throw new BadInputException(String.valueOf(file), "no training checkpoint to resume from", e);
+        } catch (BadInputException e) {
+            throw e;
         } catch (IOException | RuntimeException | ClassNotFoundException e) {
             throw new BadInputException(String.valueOf(file), "is not a readable training checkpoint ("
                     + e.getMessage() + ")", e);
@@ -190,7 +214,7 @@ public record TrainingCheckpoint(String config, StfpmTrainer.Provenance provenan
         String config = in.readUTF();
         StfpmTrainer.Provenance provenance = new StfpmTrainer.Provenance(in.readUTF(), in.readUTF(), in.readUTF());
         int n = in.readInt();
-        List<String> images = new ArrayList<>(n);
+        List<String> images = new ArrayList<>(Math.min(n, 1 << 10)); // a count, not yet the data behind it
         for (int i = 0; i < n; i++) {
             images.add(in.readUTF());
         }
@@ -200,7 +224,7 @@ public record TrainingCheckpoint(String config, StfpmTrainer.Provenance provenan
         int bestEpoch = in.readInt();
         double bestLoss = in.readDouble();
         int m = in.readInt();
-        List<EpochResult> epochs = new ArrayList<>(m);
+        List<EpochResult> epochs = new ArrayList<>(Math.min(m, 1 << 10));
         for (int i = 0; i < m; i++) {
             epochs.add(new EpochResult(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readBoolean()));
         }
@@ -212,30 +236,13 @@ public record TrainingCheckpoint(String config, StfpmTrainer.Provenance provenan
 
     private static void writeArray(ZipOutputStream zip, String name, INDArray array) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new NonClosing(zip), 1 << 16));
-        Nd4j.write(array, out);
-        out.flush();
+        int[] shape = Arrays.stream(array.shape()).mapToInt(Math::toIntExact).toArray();
+        Npy.write(zip, new NpyArray(shape, Dl4jWorkarounds.toHeap(array)));
         zip.closeEntry();
     }
 
-    private static INDArray readArray(InputStream in) throws IOException {
-        return Nd4j.read(new DataInputStream(new BufferedInputStream(in, 1 << 16)));
-    }
-
-    /** Keeps ND4J from closing the zip stream under it. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
+    private static INDArray readArray(InputStream in, Path file, String name) throws IOException {
+        NpyArray a = Npy.read(in, file + ":" + name);
+        return Nd4j.create(a.data(), Arrays.stream(a.shape()).asLongStream().toArray(), 'c');
     }
 }

@@ -137,4 +137,24 @@ class StfpmModelLoadTest {
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("wrong-count.stfpm:teacher.npy").contains("holds 3 parameters");
     }
+
+    @Test
+    void aModelFileThatInflatesOverTheLimitIsRefused(@TempDir Path dir) throws IOException {
+        // an entry of zeros one byte over the limit: about 256 KB on disk
+        Path bomb = dir.resolve("bomb.stfpm");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            zip.putNextEntry(new ZipEntry("model.json"));
+            zip.write(meta(StfpmModel.FORMAT_VERSION, SMALL));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry("padding.bin"));
+            byte[] zeros = new byte[1 << 20];
+            for (long written = 0; written <= StfpmModel.LIMIT_BYTES; written += zeros.length) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        assertThat(Files.size(bomb)).isLessThan(2 << 20);
+        assertThatThrownBy(() -> StfpmModel.load(bomb)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(bomb + ":padding.bin: the archive inflates to more than 268435456 bytes");
+    }
 }

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
 import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -128,5 +131,46 @@ class StfpmTrainerResumeTest {
         Files.writeString(checkpoint, "torn");
         assertThatThrownBy(() -> new StfpmTrainer(two).resume(teacher, files, provenance, new StfpmTrainer.Listener() { },
                 checkpoint)).isInstanceOf(BadInputException.class).hasMessageContaining("checkpoint");
+    }
+
+    @Test
+    void aCheckpointDeserialisesNothingButItsRandomAndRefusesAZipBomb(@TempDir Path dir) throws IOException {
+        Path foreign = dir.resolve("foreign.checkpoint");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(foreign))) {
+            zip.putNextEntry(new ZipEntry("state.bin"));
+            ObjectOutputStream out = new ObjectOutputStream(zip);
+            out.writeInt(TrainingCheckpoint.FORMAT);
+            for (int i = 0; i < 4; i++) {
+                out.writeUTF("x");
+            }
+            for (int i = 0; i < 5; i++) {
+                out.writeInt(0);
+            }
+            out.writeDouble(0);
+            out.writeInt(0);
+            out.writeObject(new java.util.Date()); // in place of the Random: any other class is refused
+            out.flush();
+            zip.closeEntry();
+        }
+        assertThatThrownBy(() -> TrainingCheckpoint.load(foreign)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(foreign + ": is not a readable training checkpoint").hasMessageContaining("REJECTED");
+
+        Path bomb = dir.resolve("bomb.checkpoint");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            zip.putNextEntry(new ZipEntry("params.npy"));
+            // a valid header claiming 800 MB of float32, followed by zeros
+            String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (200000000,), }";
+            String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+            zip.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) header.length(), 0});
+            zip.write(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] zeros = new byte[1 << 20];
+            for (long written = 0; written <= TrainingCheckpoint.LIMIT_BYTES; written += zeros.length) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        assertThat(Files.size(bomb)).isLessThan(2 << 20);
+        assertThatThrownBy(() -> TrainingCheckpoint.load(bomb)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("bomb.checkpoint:params.npy").hasMessageContaining("inflates to more than");
     }
 }

@@ -34,6 +34,12 @@ import java.util.zip.ZipInputStream;
  */
 public final class Npy {
 
+    /**
+     * The most bytes the arrays of an {@code .npz} read by {@link #readNpz(Path)} may take together
+     * (1 GiB), so that a small archive that inflates to gigabytes is refused.
+     */
+    public static final long NPZ_LIMIT_BYTES = 1L << 30;
+
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
@@ -62,19 +68,33 @@ public final class Npy {
 
     /**
      * Reads every array of an {@code .npz} archive (a zip of {@code .npy} files, stored or
-     * deflated).
+     * deflated) whose entries inflate to at most {@link #NPZ_LIMIT_BYTES} together.
      *
      * @param file the archive
      * @return the arrays by name, without the {@code .npy} suffix, in archive order
      * @throws IOException if it cannot be read or holds a malformed array
      */
     public static Map<String, NpyArray> readNpz(Path file) throws IOException {
+        return readNpz(file, NPZ_LIMIT_BYTES);
+    }
+
+    /**
+     * Reads every array of an {@code .npz} archive (a zip of {@code .npy} files, stored or
+     * deflated).
+     *
+     * @param file     the archive
+     * @param maxBytes the most bytes its entries may inflate to, together ({@link ZipBudget})
+     * @return the arrays by name, without the {@code .npy} suffix, in archive order
+     * @throws IOException if it cannot be read, holds a malformed array, or inflates to more than {@code maxBytes}
+     */
+    public static Map<String, NpyArray> readNpz(Path file, long maxBytes) throws IOException {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        ZipBudget budget = new ZipBudget(maxBytes, file.toString());
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
             for (ZipEntry e; (e = nextEntry(zip, file)) != null; ) {
                 String name = e.getName();
                 String key = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
-                arrays.put(key, read(zip, file + ":" + name));
+                arrays.put(key, read(budget.entry(zip, name), file + ":" + name));
             }
         } catch (ZipException | EOFException e) {
             throw new BadInputException(file.toString(), "not a readable .npz archive (" + e.getMessage() + ")", e);

@@ -157,4 +157,19 @@ class NpyTest {
         assertThatThrownBy(() -> Npy.readNpz(inner)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("inner.npz:maps.npy").hasMessageContaining("negative dimension");
     }
+
+    @Test
+    void anNpzThatInflatesOverItsLimitIsRefusedBeforeItIsRead(@TempDir Path dir) throws IOException {
+        // 64 MiB of zeros deflate to about 64 KB: a small zip bomb
+        Path bomb = dir.resolve("bomb.npz");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            put(zip, "a.npy", npy("<f4", "(2,)", new byte[8]));
+            put(zip, "maps.npy", npy("<f4", "(16777216,)", new byte[64 << 20]));
+        }
+        assertThat(Files.size(bomb)).isLessThan(1 << 20);
+        assertThatThrownBy(() -> Npy.readNpz(bomb, 32 << 20)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(bomb + ":maps.npy: the archive inflates to more than 33554432 bytes");
+        assertThat(Npy.readNpz(bomb, 65 << 20).get("maps").data()).hasSize(16777216);
+        assertThat(Npy.NPZ_LIMIT_BYTES).isEqualTo(1L << 30);
+    }
 }

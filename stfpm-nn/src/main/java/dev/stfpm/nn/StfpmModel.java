@@ -54,7 +54,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * calls run one after another (each call already uses every core), so callers wait rather than
  * share a network's layer state.
  */
-public final class StfpmModel implements AutoCloseable {
+public final class StfpmModel implements AnomalyDetector {
 
     /** Version of the file format written by {@link #save}. */
     public static final int FORMAT_VERSION = 1;
@@ -117,17 +117,17 @@ public final class StfpmModel implements AutoCloseable {
         });
     }
 
-    /** @return the settings */
+    @Override
     public StfpmConfig config() {
         return config;
     }
 
-    /** @return how the model was trained */
+    @Override
     public TrainingHistory history() {
         return history;
     }
 
-    /** @return the thresholds fitted for this model, if any */
+    @Override
     public Optional<AnomalyCalibration> calibration() {
         return Optional.ofNullable(calibration);
     }
@@ -191,35 +191,13 @@ public final class StfpmModel implements AutoCloseable {
         }
     }
 
-    /**
-     * Tests one image file.
-     *
-     * @param image the image
-     * @return its map and score
-     * @throws IOException if the image cannot be read
-     */
-    public Prediction predict(Path image) throws IOException {
-        return predict(List.of(image)).get(0);
-    }
-
-    /**
-     * Tests one decoded image (from a camera, a stream, a test): resized and normalised as files are.
-     *
-     * @param image the image, any size and type ImageIO produces
-     * @return its map and score ({@link Prediction#image()} is {@code null})
-     */
+    @Override
     public Prediction predict(BufferedImage image) {
         float[] pixels = ImagePreprocessor.normalise(preprocessor.resize(ImagePreprocessor.toRgb(image)));
         return predictPixels(List.of(pixels), Collections.singletonList(null)).get(0);
     }
 
-    /**
-     * Tests image files, in batches.
-     *
-     * @param images the images
-     * @return one prediction per image, in order
-     * @throws IOException if an image cannot be read (the message names it)
-     */
+    @Override
     public List<Prediction> predict(List<Path> images) throws IOException {
         List<Prediction> out = new ArrayList<>(images.size());
         for (int start = 0; start < images.size(); start += BATCH) {

@@ -144,6 +144,17 @@ public final class FeaturePyramid {
      * @return the folded network
      */
     public FeaturePyramid foldBatchNorm(StfpmConfig config) {
+        return teacher(foldedWeights(), config);
+    }
+
+    /**
+     * This network's convolutions as inference computes them: for the student, each batch norm
+     * (running statistics) folded into the convolution before it; for the teacher, its weights as
+     * they are. What the ONNX export writes.
+     *
+     * @return the weights of every convolution the network has, by torchvision name
+     */
+    public TeacherWeights foldedWeights() {
         Map<String, ConvWeights> convs = new HashMap<>();
         for (String name : ResNet18.convNames()) {
             if (graph.getVertex(name) == null) {
@@ -151,15 +162,19 @@ public final class FeaturePyramid {
             }
             Layer layer = graph.getLayer(name);
             long[] k = layer.getParam("W").shape();
-            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3], param(layer, "W"),
-                    new float[(int) k[0]]);
-            Layer bn = graph.getLayer(ResNet18.batchNormAfter(name));
-            float[] variance = bn.paramTable().containsKey("var") ? param(bn, "var")
-                    : varianceFromLog10Std(param(bn, "log10stdev"));
-            convs.put(name, conv.foldBatchNorm(param(bn, "gamma"), param(bn, "beta"), param(bn, "mean"), variance,
-                    ResNet18.BN_EPS));
+            float[] bias = layer.paramTable().containsKey("b") ? param(layer, "b") : new float[(int) k[0]];
+            ConvWeights conv = new ConvWeights((int) k[0], (int) k[1], (int) k[2], (int) k[3], param(layer, "W"), bias);
+            String bnName = ResNet18.batchNormAfter(name);
+            if (graph.getVertex(bnName) != null) {
+                Layer bn = graph.getLayer(bnName);
+                float[] variance = bn.paramTable().containsKey("var") ? param(bn, "var")
+                        : varianceFromLog10Std(param(bn, "log10stdev"));
+                conv = conv.foldBatchNorm(param(bn, "gamma"), param(bn, "beta"), param(bn, "mean"), variance,
+                        ResNet18.BN_EPS);
+            }
+            convs.put(name, conv);
         }
-        return teacher(new TeacherWeights(convs), config);
+        return new TeacherWeights(convs);
     }
 
     /** A layer's parameter, copied to the Java heap. */

@@ -4,7 +4,7 @@ import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.data.MvtecCategory;
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.nn.Prediction;
-import dev.stfpm.nn.StfpmModel;
+import dev.stfpm.nn.AnomalyDetector;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,8 +48,13 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model file written by 'stfpm train'")
+    @Option(names = "--model", required = true,
+            description = "model file written by 'stfpm train', or an .onnx file written by 'stfpm export' (--engine onnxruntime)")
     Path model;
+
+    @Option(names = "--engine", description = "dl4j or onnxruntime: the same maps either way (default: dl4j; "
+            + "onnxruntime for an .onnx model)")
+    Engine engine;
 
     @Option(names = "--out", required = true, description = "output folder (new, empty, or written by an earlier 'stfpm predict')")
     Path out;
@@ -70,7 +75,13 @@ final class PredictCommand implements Callable<Integer> {
         }
         OutputFiles.checkFolder(out, NAME);
         List<Target> targets = targets();
-        StfpmModel m = StfpmModel.load(model);
+        try (AnomalyDetector m = Engine.orDefault(engine, model).open(model)) {
+            predict(m, targets);
+        }
+        return 0;
+    }
+
+    private void predict(AnomalyDetector m, List<Target> targets) throws IOException {
         OutputFiles.prepareFolder(out, NAME);
         long predicting = 0;
         boolean calibrated = m.calibration().isPresent();
@@ -100,7 +111,6 @@ final class PredictCommand implements Callable<Integer> {
         stdout.printf("%d images, %.1f ms per image; maps and scores.csv in %s%n", targets.size(),
                 predicting / 1e6 / targets.size(), out);
         stdout.flush();
-        return 0;
     }
 
     /** {@code <map stem>_mask.png} beside the map: unique as the maps' names are. */

@@ -93,4 +93,31 @@ class ExportAndEngineCommandTest {
         assertThat(overModel.exit()).isEqualTo(StfpmCli.BAD_INPUT);
         assertThat(model).isRegularFile();
     }
+
+    @Test
+    void calibratingOnGoodImagesKeepsTheFalseAlarmRateAndTravelsWithTheExport() throws IOException {
+        Path calibrated = Files.copy(model, tmp.resolve("calibrated.stfpm"));
+        Path good = data.resolve("train/good");
+        CliRun calibrate = CliRun.of("calibrate", "--model", calibrated.toString(), "--normal", good.toString(),
+                "--false-alarm-rate", "0.2");
+        assertThat(calibrate.exit()).as(calibrate.stderr()).isZero();
+        assertThat(calibrate.stdout()).contains("image threshold").contains("saved in " + calibrated);
+
+        Path out = tmp.resolve("calibrated-predict");
+        CliRun predict = CliRun.of("predict", "--model", calibrated.toString(), "--out", out.toString(), good.toString());
+        assertThat(predict.exit()).as(predict.stderr()).isZero();
+        List<String> csv = Files.readAllLines(out.resolve("scores.csv"));
+        assertThat(csv.get(0)).isEqualTo("map,path,score,normalised_score,anomalous");
+        long images = csv.size() - 1;
+        long alarms = csv.stream().skip(1).filter(row -> row.endsWith(",true")).count();
+        assertThat(alarms).as("false alarms among %d good images", images).isLessThanOrEqualTo((long) Math.floor(0.2 * images));
+
+        CliRun export = CliRun.of("export", "--model", calibrated.toString(), "--out", tmp.resolve("calibrated.onnx").toString());
+        assertThat(export.stdout()).contains("thresholds in its metadata");
+
+        CliRun badRate = CliRun.of("calibrate", "--model", calibrated.toString(), "--normal", good.toString(),
+                "--false-alarm-rate", "1.5");
+        assertThat(badRate.exit()).isEqualTo(StfpmCli.BAD_INPUT);
+        assertThat(badRate.stderr()).contains("false-alarm rate must be in [0, 1)").doesNotContain("\tat ");
+    }
 }

@@ -175,14 +175,25 @@ public final class OnnxRuntimeModel implements AnomalyDetector {
     }
 
     /**
-     * Anomaly maps of preprocessed images.
+     * Anomaly maps of a batch of preprocessed images (Eq. 4), as {@link StfpmModel#anomalyMaps} computes them.
      *
-     * @param chw {@code N × 3 × S × S} normalised images, channel-first, one after the other
-     * @param n   {@code N}
-     * @return {@code N × S × S} maps, then {@code N} scores
+     * @param images {@code N × 3 × S × S} floats: {@link ImagePreprocessor}'s channel-first output for each
+     *               image, one after the other
+     * @return {@code N × S × S} maps, row-major
+     * @throws IllegalArgumentException if the length is not a multiple of {@code 3 × S × S}
      */
-    private float[][] run(float[] chw, int n) {
+    public float[] anomalyMaps(float[] images) {
+        return run(images)[0];
+    }
+
+    /** Maps ({@code N × S × S}) and scores ({@code N}) of preprocessed images. */
+    private float[][] run(float[] chw) {
         int s = config.imageSize();
+        int plane = 3 * s * s;
+        if (chw.length == 0 || chw.length % plane != 0) {
+            throw new IllegalArgumentException(chw.length + " values are not a whole number of 3x" + s + "x" + s + " images");
+        }
+        int n = chw.length / plane;
         lifecycle.readLock().lock();
         try {
             if (closed) {
@@ -212,7 +223,7 @@ public final class OnnxRuntimeModel implements AnomalyDetector {
         for (int i = 0; i < pixels.size(); i++) {
             System.arraycopy(pixels.get(i), 0, chw, i * plane, plane);
         }
-        float[][] out = run(chw, pixels.size());
+        float[][] out = run(chw);
         List<Prediction> predictions = new ArrayList<>(pixels.size());
         for (int i = 0; i < pixels.size(); i++) {
             float[] map = Arrays.copyOfRange(out[0], i * s * s, (i + 1) * s * s);

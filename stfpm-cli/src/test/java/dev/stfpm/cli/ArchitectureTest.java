@@ -13,7 +13,7 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The project's package structure, checked on the classes of every module (stfpm-cli's test class
  * path holds them all; test classes are left out): no package cycles, and the modules layered as
- * core ← eval, nn ← cli, with the Deeplearning4j workarounds of {@code dev.stfpm.nn.dl4j} below the
+ * core ← eval, nn ← onnxruntime ← cli, with the Deeplearning4j workarounds of {@code dev.stfpm.nn.dl4j} below the
  * network code that uses them.
  */
 @AnalyzeClasses(packages = "dev.stfpm", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -34,7 +34,14 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule nnDependsOnNeitherEvaluationNorCli = noClasses().that().resideInAPackage("dev.stfpm.nn..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.stfpm.eval..", "dev.stfpm.cli..");
+            .should().dependOnClassesThat().resideInAnyPackage("dev.stfpm.eval..", "dev.stfpm.cli..",
+                    "dev.stfpm.onnxruntime..");
+
+    /** The ONNX Runtime engine runs what stfpm-nn exports, through its public API, without the DL4J workarounds. */
+    @ArchTest
+    static final ArchRule onnxRuntimeEngineUsesTheNetworksPublicApiOnly = noClasses()
+            .that().resideInAPackage("dev.stfpm.onnxruntime..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.stfpm.nn.dl4j..", "dev.stfpm.eval..", "dev.stfpm.cli..");
 
     /** The workarounds serve the network code and know nothing of it (nor of anything else of the project). */
     @ArchTest

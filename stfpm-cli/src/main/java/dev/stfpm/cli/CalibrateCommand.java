@@ -4,6 +4,7 @@ import dev.stfpm.core.AnomalyCalibration;
 import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.data.MvtecCategory;
 import dev.stfpm.eval.FalseAlarmCalibration;
+import dev.stfpm.nn.AnomalyDetector;
 import dev.stfpm.nn.Prediction;
 import dev.stfpm.nn.StfpmModel;
 import java.io.IOException;
@@ -40,6 +41,9 @@ final class CalibrateCommand implements Callable<Integer> {
             + "in [0, 1) (default: ${DEFAULT-VALUE})")
     double falseAlarmRate = 0.01;
 
+    @Option(names = "--engine", description = "dl4j or onnxruntime, as for predict (default: ${DEFAULT-VALUE})")
+    Engine engine = Engine.DEFAULT;
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isDirectory(normal)) {
@@ -55,13 +59,18 @@ final class CalibrateCommand implements Callable<Integer> {
         try (StfpmModel m = StfpmModel.load(model)) {
             int s = m.config().imageSize();
             FalseAlarmCalibration fitter = new FalseAlarmCalibration(falseAlarmRate, images.size(), s * s);
+            AnomalyDetector predictor = engine.on(m);
             try (ConsoleProgress progress = ConsoleProgress.start(spec, "predicting", images.size(), "images")) {
                 for (int start = 0; start < images.size(); start += PredictCommand.CHUNK) {
                     List<Path> chunk = images.subList(start, Math.min(images.size(), start + PredictCommand.CHUNK));
-                    for (Prediction p : m.predict(chunk)) {
+                    for (Prediction p : predictor.predict(chunk)) {
                         fitter.add(p.image().toString(), p.map(), s);
                     }
                     progress.step(chunk.size());
+                }
+            } finally {
+                if (predictor != m) {
+                    predictor.close();
                 }
             }
             AnomalyCalibration c = fitter.fit(normal.toString());

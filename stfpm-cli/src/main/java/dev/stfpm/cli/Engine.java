@@ -18,6 +18,11 @@ enum Engine {
     /** ONNX Runtime, on the model's ONNX export (made in memory, or an exported {@code .onnx} file). */
     ONNXRUNTIME;
 
+    /** The engine {@code predict}, {@code calibrate} and {@code serve} use unless told otherwise. */
+    static final Engine DEFAULT = DL4J;
+    /** {@link #DEFAULT}'s name, for option descriptions. */
+    static final String DEFAULT_NAME = "dl4j";
+
     /**
      * Opens a model file with this engine: a model written by {@code stfpm train} for either engine,
      * or an {@code .onnx} file written by {@code stfpm export} (ONNX Runtime only).
@@ -44,12 +49,20 @@ enum Engine {
     }
 
     /**
+     * @param model a loaded model
+     * @return the model itself for Deeplearning4j, else its export in ONNX Runtime (which the caller closes)
+     */
+    AnomalyDetector on(StfpmModel model) {
+        return this == DL4J ? model : OnnxRuntimeModel.of(model);
+    }
+
+    /**
      * @param chosen the engine the command line names, or {@code null}
      * @param model  the model file
-     * @return the chosen engine, else ONNX Runtime for an {@code .onnx} file and Deeplearning4j otherwise
+     * @return the chosen engine, else ONNX Runtime for an {@code .onnx} file and {@link #DEFAULT} otherwise
      */
     static Engine orDefault(Engine chosen, Path model) {
-        return chosen != null ? chosen : isOnnx(model) ? ONNXRUNTIME : DL4J;
+        return chosen != null ? chosen : isOnnx(model) ? ONNXRUNTIME : DEFAULT;
     }
 
     /** @return whether a file is named as an ONNX export ({@code *.onnx}) */

@@ -52,8 +52,8 @@ final class PredictCommand implements Callable<Integer> {
             description = "model file written by 'stfpm train', or an .onnx file written by 'stfpm export' (--engine onnxruntime)")
     Path model;
 
-    @Option(names = "--engine", description = "dl4j or onnxruntime: the same maps either way (default: dl4j; "
-            + "onnxruntime for an .onnx model)")
+    @Option(names = "--engine", description = "dl4j or onnxruntime: the same maps either way (default: "
+            + Engine.DEFAULT_NAME + "; onnxruntime for an .onnx model)")
     Engine engine;
 
     @Option(names = "--out", required = true, description = "output folder (new, empty, or written by an earlier 'stfpm predict')")

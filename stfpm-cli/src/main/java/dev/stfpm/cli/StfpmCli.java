@@ -9,11 +9,12 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code stfpm} command line: train a student, test it on an MVTec AD category, predict maps
- * for new images, and evaluate any method's maps.
+ * for new images, evaluate any method's maps, and serve a model over HTTP.
  */
 @Command(name = "stfpm", mixinStandardHelpOptions = true, version = "stfpm 0.1.0",
         description = "Student-Teacher Feature Pyramid Matching for anomaly detection (Wang et al., BMVC 2021).",
-        subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class, EvaluateCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class, EvaluateCommand.class,
+            ServeCommand.class})
 public final class StfpmCli implements Runnable {
 
     /** Exit code of a run whose input was wrong (missing file, bad format, bad option). */
@@ -42,7 +43,7 @@ public final class StfpmCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, train, test, predict or evaluate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, train, test, predict, evaluate or serve");
     }
 
     /**

@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code stfpm} command line: train a student, test it on an MVTec AD category, predict maps
- * for new images, evaluate any method's maps, calibrate thresholds on good images, and export a model to ONNX.
+ * for new images, evaluate any method's maps, calibrate thresholds on good images, export a model to
+ * ONNX, and serve it over HTTP.
  */
 @Command(name = "stfpm", mixinStandardHelpOptions = true, version = "stfpm 0.1.0",
         description = "Student-Teacher Feature Pyramid Matching for anomaly detection (Wang et al., BMVC 2021).",
         subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class, EvaluateCommand.class,
-            CalibrateCommand.class, ExportCommand.class})
+            CalibrateCommand.class, ExportCommand.class, ServeCommand.class})
 public final class StfpmCli implements Runnable {
 
     /** Exit code of a run whose input was wrong (missing file, bad format, bad option). */
@@ -43,7 +44,8 @@ public final class StfpmCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: demo, train, test, predict, evaluate, calibrate or export");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a command: demo, train, test, predict, evaluate, calibrate, export or serve");
     }
 
     /**

@@ -13,8 +13,9 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The project's package structure, checked on the classes of every module (stfpm-cli's test class
  * path holds them all; test classes are left out): no package cycles, and the modules layered as
- * core ← eval, nn ← onnxruntime ← cli, with the Deeplearning4j workarounds of {@code dev.stfpm.nn.dl4j} below the
- * network code that uses them.
+ * core ← eval, nn ← onnxruntime, serve ← cli, with the Deeplearning4j workarounds of
+ * {@code dev.stfpm.nn.dl4j} below the network code that uses them, and the service seeing models only as
+ * {@code AnomalyDetector}s.
  */
 @AnalyzeClasses(packages = "dev.stfpm", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -42,6 +43,17 @@ class ArchitectureTest {
     static final ArchRule onnxRuntimeEngineUsesTheNetworksPublicApiOnly = noClasses()
             .that().resideInAPackage("dev.stfpm.onnxruntime..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.stfpm.nn.dl4j..", "dev.stfpm.eval..", "dev.stfpm.cli..");
+
+    @ArchTest
+    static final ArchRule nnDependsNotOnTheService = noClasses().that().resideInAPackage("dev.stfpm.nn..")
+            .should().dependOnClassesThat().resideInAPackage("dev.stfpm.serve..");
+
+    /** The service knows models only as {@code AnomalyDetector}s, so any engine can be served; the CLI starts it. */
+    @ArchTest
+    static final ArchRule serviceDependsOnNeitherCliNorDeeplearning4j = noClasses().that().resideInAPackage("dev.stfpm.serve..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.stfpm.cli..", "dev.stfpm.nn.dl4j..",
+                    "org.deeplearning4j..", "org.nd4j..")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.stfpm.nn.StfpmModel");
 
     /** The workarounds serve the network code and know nothing of it (nor of anything else of the project). */
     @ArchTest

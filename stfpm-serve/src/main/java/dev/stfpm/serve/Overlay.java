@@ -1,0 +1,76 @@
+package dev.stfpm.serve;
+
+import dev.stfpm.core.AnomalyCalibration;
+import dev.stfpm.core.image.ImagePreprocessor;
+import dev.stfpm.nn.Prediction;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javax.imageio.ImageIO;
+
+/**
+ * An anomaly map drawn over its image as a PNG: the image resized to the map's size as the model
+ * saw it, under the map in matplotlib's "jet" colours at 50 % opacity. With thresholds the colours
+ * are normalised as the HTML report's are (the pixel threshold at the middle, green: a normal image
+ * stays blue); without, from this map's minimum (blue) to its maximum (red).
+ */
+final class Overlay {
+
+    private static final float HEAT_ALPHA = 0.5f;
+
+    private Overlay() {
+    }
+
+    /**
+     * @param image      the decoded image the prediction was made from
+     * @param prediction its prediction
+     * @return the overlay as PNG bytes, {@code size × size} pixels
+     */
+    static byte[] png(BufferedImage image, Prediction prediction) {
+        int s = prediction.size();
+        float[] rgb = new ImagePreprocessor(s).resize(ImagePreprocessor.toRgb(image));
+        float[] map = prediction.map();
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : map) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        AnomalyCalibration calibration = prediction.calibration();
+        int plane = s * s;
+        BufferedImage out = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
+        for (int p = 0; p < plane; p++) {
+            double t = calibration != null ? calibration.normalisePixel(map[p])
+                    : max > min ? (map[p] - min) / (max - min) : 0.5;
+            int heat = jet(t);
+            int r = mix(rgb[p], heat >> 16 & 0xff);
+            int g = mix(rgb[plane + p], heat >> 8 & 0xff);
+            int b = mix(rgb[2 * plane + p], heat & 0xff);
+            out.setRGB(p % s, p / s, r << 16 | g << 8 | b);
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(out, "png", png);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the overlay as PNG", e);
+        }
+        return png.toByteArray();
+    }
+
+    /** Matplotlib's "jet" colour map at {@code v} in [0, 1] (clamped), as 0xRRGGBB. */
+    private static int jet(double v) {
+        double t = Math.min(1, Math.max(0, v));
+        return channel(1.5 - Math.abs(4 * t - 3)) << 16 | channel(1.5 - Math.abs(4 * t - 2)) << 8
+                | channel(1.5 - Math.abs(4 * t - 1));
+    }
+
+    private static int channel(double c) {
+        return (int) Math.round(255 * Math.min(1, Math.max(0, c)));
+    }
+
+    /** An image channel in [0, 1] blended with a heat channel in [0, 255]. */
+    private static int mix(float image, int heat) {
+        return Math.round(channel(image) * (1 - HEAT_ALPHA) + heat * HEAT_ALPHA);
+    }
+}

@@ -41,7 +41,7 @@ final class CalibrateCommand implements Callable<Integer> {
             + "in [0, 1) (default: ${DEFAULT-VALUE})")
     double falseAlarmRate = 0.01;
 
-    @Option(names = "--engine", description = "dl4j or onnxruntime, as for predict (default: ${DEFAULT-VALUE})")
+    @Option(names = "--engine", description = "dl4j or onnxruntime, as for predict (default: " + Engine.DEFAULT_NAME + ")")
     Engine engine = Engine.DEFAULT;
 
     @Override

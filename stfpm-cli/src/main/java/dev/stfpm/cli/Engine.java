@@ -18,10 +18,14 @@ enum Engine {
     /** ONNX Runtime, on the model's ONNX export (made in memory, or an exported {@code .onnx} file). */
     ONNXRUNTIME;
 
-    /** The engine {@code predict}, {@code calibrate} and {@code serve} use unless told otherwise. */
-    static final Engine DEFAULT = DL4J;
+    /**
+     * The engine {@code predict}, {@code calibrate} and {@code serve} use unless told otherwise: ONNX
+     * Runtime, measured faster than Deeplearning4j at batch 1 and 32 and over a whole {@code predict}
+     * (docs/DEPLOY.md), with the same maps. {@code test} and {@code demo} run the networks as trained.
+     */
+    static final Engine DEFAULT = ONNXRUNTIME;
     /** {@link #DEFAULT}'s name, for option descriptions. */
-    static final String DEFAULT_NAME = "dl4j";
+    static final String DEFAULT_NAME = "onnxruntime";
 
     /**
      * Opens a model file with this engine: a model written by {@code stfpm train} for either engine,

@@ -31,6 +31,12 @@ class ExportAndEngineCommandTest {
         assertThat(train.exit()).as(train.stderr()).isZero();
     }
 
+    @Test
+    void theDefaultEngineIsNamedInTheHelp() {
+        assertThat(Engine.DEFAULT_NAME).isEqualTo(Engine.DEFAULT.name().toLowerCase(java.util.Locale.ROOT));
+        assertThat(CliRun.of("predict", "--help").stdout()).contains("default: " + Engine.DEFAULT_NAME);
+    }
+
     private static List<String> predict(String folder, String... options) throws IOException {
         Path out = tmp.resolve(folder);
         List<String> args = new java.util.ArrayList<>(List.of("predict", "--out", out.toString()));
@@ -50,8 +56,8 @@ class ExportAndEngineCommandTest {
                 .contains("no thresholds");
         assertThat(onnx).isRegularFile();
 
-        List<String> dl4j = predict("dl4j", "--model", model.toString());
-        List<String> ort = predict("ort", "--model", model.toString(), "--engine", "onnxruntime");
+        List<String> dl4j = predict("dl4j", "--model", model.toString(), "--engine", "dl4j");
+        List<String> ort = predict("ort", "--model", model.toString());
         List<String> file = predict("file", "--model", onnx.toString());
         assertThat(dl4j).hasSizeGreaterThan(2);
         for (List<String> other : List.of(ort, file)) {

@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
                     + "a decision and a predicted mask (<out>/<name>_mask.png)."})
 final class PredictCommand implements Callable<Integer> {
 
-    /** Images predicted between two progress steps ({@code StfpmModel.predict} batches by 8 as well). */
-    static final int CHUNK = 8;
+    /** Images predicted between two progress steps: one batch of the engine's. */
+    static final int CHUNK = AnomalyDetector.BATCH;
 
     /** The command's name, also naming its output folder's marker file. */
     static final String NAME = "predict";

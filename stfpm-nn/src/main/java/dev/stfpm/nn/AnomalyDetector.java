@@ -2,17 +2,21 @@ package dev.stfpm.nn;
 
 import dev.stfpm.core.AnomalyCalibration;
 import dev.stfpm.core.StfpmConfig;
+import dev.stfpm.core.image.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A trained STFPM model seen only as what it does at test time: an image in, its anomaly map (Eq. 4)
  * and score out. One model, several engines: {@link StfpmModel} runs its Deeplearning4j networks, the
- * {@code stfpm-onnxruntime} module runs the same model exported to ONNX. Every engine resizes and
- * normalises an image as {@link dev.stfpm.core.image.ImagePreprocessor} does, so their predictions agree.
+ * {@code stfpm-onnxruntime} module runs the same model exported to ONNX. An engine implements
+ * {@link #predictPreprocessed}; decoding, resizing and normalising are this interface's, the same for
+ * every engine ({@link ImagePreprocessor}), so their predictions agree.
  *
  * <p>Implementations are thread-safe and hold native memory: close them when done.
  */
@@ -27,14 +31,34 @@ public interface AnomalyDetector extends AutoCloseable {
     /** @return the thresholds stored with the model, if any */
     Optional<AnomalyCalibration> calibration();
 
+    /** Images decoded and run through the networks at a time by {@link #predict(List)}. */
+    int BATCH = 8;
+
     /**
-     * Tests image files, in batches.
+     * Maps and scores of images already resized and normalised as {@link ImagePreprocessor} does.
+     *
+     * @param images  one {@code 3 × S × S} channel-first array per image ({@link ImagePreprocessor#load})
+     * @param sources the file each image came from, or {@code null} entries for in-memory images
+     * @return one prediction per image, in order
+     */
+    List<Prediction> predictPreprocessed(List<float[]> images, List<Path> sources);
+
+    /**
+     * Tests image files, in batches of {@link #BATCH} (decoded in parallel).
      *
      * @param images the images
      * @return one prediction per image, in order
      * @throws IOException if an image cannot be read (the message names it)
      */
-    List<Prediction> predict(List<Path> images) throws IOException;
+    default List<Prediction> predict(List<Path> images) throws IOException {
+        ImagePreprocessor preprocessor = new ImagePreprocessor(config().imageSize());
+        List<Prediction> out = new ArrayList<>(images.size());
+        for (int start = 0; start < images.size(); start += BATCH) {
+            List<Path> batch = images.subList(start, Math.min(images.size(), start + BATCH));
+            out.addAll(predictPreprocessed(preprocessor.loadAll(batch), batch));
+        }
+        return out;
+    }
 
     /**
      * Tests one image file.
@@ -53,7 +77,11 @@ public interface AnomalyDetector extends AutoCloseable {
      * @param image the image, any size and type ImageIO produces
      * @return its map and score ({@link Prediction#image()} is {@code null})
      */
-    Prediction predict(BufferedImage image);
+    default Prediction predict(BufferedImage image) {
+        ImagePreprocessor preprocessor = new ImagePreprocessor(config().imageSize());
+        float[] pixels = ImagePreprocessor.normalise(preprocessor.resize(ImagePreprocessor.toRgb(image)));
+        return predictPreprocessed(List.of(pixels), Collections.singletonList(null)).get(0);
+    }
 
     /** Frees the engine's native memory and threads; using it afterwards throws {@link IllegalStateException}. */
     @Override

@@ -68,7 +68,6 @@ public final class StfpmModel implements AnomalyDetector {
      * configuration allows (ResNet-18 up to layer4, about 45 MB of parameters) twice, with room to spare.
      */
     static final long LIMIT_BYTES = 256L << 20;
-    private static final int BATCH = 8;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -78,7 +77,6 @@ public final class StfpmModel implements AnomalyDetector {
     private final FeaturePyramid student;
     private final FeaturePyramid foldedStudent;
     private final TrainingHistory history;
-    private final ImagePreprocessor preprocessor;
     private final AnomalyMap anomalyMap;
     private final AnomalyCalibration calibration;
     /** Runs teacher forward passes beside the student's (see {@link #anomalyMaps}); shared with {@link #withCalibration} copies. */
@@ -104,7 +102,6 @@ public final class StfpmModel implements AnomalyDetector {
         this.foldedStudent = foldedStudent;
         this.history = history;
         this.calibration = calibration;
-        this.preprocessor = new ImagePreprocessor(config.imageSize());
         this.anomalyMap = new AnomalyMap(config.pyramidLevels().size(), config.imageSize());
         this.teacherThread = teacherThread;
     }
@@ -192,23 +189,7 @@ public final class StfpmModel implements AnomalyDetector {
     }
 
     @Override
-    public Prediction predict(BufferedImage image) {
-        float[] pixels = ImagePreprocessor.normalise(preprocessor.resize(ImagePreprocessor.toRgb(image)));
-        return predictPixels(List.of(pixels), Collections.singletonList(null)).get(0);
-    }
-
-    @Override
-    public List<Prediction> predict(List<Path> images) throws IOException {
-        List<Prediction> out = new ArrayList<>(images.size());
-        for (int start = 0; start < images.size(); start += BATCH) {
-            List<Path> batch = images.subList(start, Math.min(images.size(), start + BATCH));
-            out.addAll(predictPixels(preprocessor.loadAll(batch), batch));
-        }
-        return out;
-    }
-
-    /** Maps and scores of preprocessed images, one batch. */
-    private List<Prediction> predictPixels(List<float[]> pixels, List<Path> sources) {
+    public List<Prediction> predictPreprocessed(List<float[]> pixels, List<Path> sources) {
         int s = config.imageSize();
         INDArray x = FeaturePyramid.images(pixels, s);
         INDArray maps = anomalyMaps(x);

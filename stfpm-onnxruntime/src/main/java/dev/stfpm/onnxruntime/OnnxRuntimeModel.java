@@ -41,8 +41,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class OnnxRuntimeModel implements AnomalyDetector {
 
-    /** Images run through the graph at a time by {@link #predict(List)}. */
-    private static final int BATCH = 8;
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -51,7 +49,6 @@ public final class OnnxRuntimeModel implements AnomalyDetector {
     private final StfpmConfig config;
     private final TrainingHistory history;
     private final AnomalyCalibration calibration;
-    private final ImagePreprocessor preprocessor;
     /** Calls hold it shared, {@link #close} exclusively: the session is never closed under a running call. */
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
@@ -63,7 +60,6 @@ public final class OnnxRuntimeModel implements AnomalyDetector {
         this.config = config;
         this.history = history;
         this.calibration = calibration;
-        this.preprocessor = new ImagePreprocessor(config.imageSize());
     }
 
     /**
@@ -158,22 +154,6 @@ public final class OnnxRuntimeModel implements AnomalyDetector {
         return Optional.ofNullable(calibration);
     }
 
-    @Override
-    public List<Prediction> predict(List<Path> images) throws IOException {
-        List<Prediction> out = new ArrayList<>(images.size());
-        for (int start = 0; start < images.size(); start += BATCH) {
-            List<Path> batch = images.subList(start, Math.min(images.size(), start + BATCH));
-            out.addAll(predictPixels(preprocessor.loadAll(batch), batch));
-        }
-        return out;
-    }
-
-    @Override
-    public Prediction predict(BufferedImage image) {
-        float[] pixels = ImagePreprocessor.normalise(preprocessor.resize(ImagePreprocessor.toRgb(image)));
-        return predictPixels(List.of(pixels), Collections.singletonList(null)).get(0);
-    }
-
     /**
      * Anomaly maps of a batch of preprocessed images (Eq. 4), as {@link StfpmModel#anomalyMaps} computes them.
      *
@@ -216,7 +196,8 @@ public final class OnnxRuntimeModel implements AnomalyDetector {
         }
     }
 
-    private List<Prediction> predictPixels(List<float[]> pixels, List<Path> sources) {
+    @Override
+    public List<Prediction> predictPreprocessed(List<float[]> pixels, List<Path> sources) {
         int s = config.imageSize();
         int plane = 3 * s * s;
         float[] chw = new float[pixels.size() * plane];

@@ -136,8 +136,8 @@ class StfpmServerLoadTest {
         }
 
         @Override
-        public List<Prediction> predict(List<Path> images) throws IOException {
-            throw new UnsupportedOperationException("the server sends decoded images");
+        public List<Prediction> predictPreprocessed(List<float[]> images, List<Path> sources) {
+            throw new UnsupportedOperationException("this detector answers decoded images only");
         }
 
         @Override

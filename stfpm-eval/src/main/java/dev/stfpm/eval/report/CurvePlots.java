@@ -134,6 +134,8 @@ final class CurvePlots {
         s.setAntiAlias(true);
         c.getStyler().setXAxisMin(0.0).setYAxisMin(0.0);
         c.getStyler().setXAxisDecimalPattern("0.00").setYAxisDecimalPattern("0.0");
+        // at least 100 px between x ticks (XChart's default is 74): labels such as 0.00 0.02 0.04 … never touch
+        c.getStyler().setXAxisTickMarkSpacingHint(100);
         c.getStyler().setPlotGridLinesColor(new Color(0xe6e6e6));
         return c;
     }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * predicted-mask contour (magenta); a colour bar; and a caption with the score and the decision.
  *
  * <p>The heat map is normalised with the calibration (threshold at 0.5, the colour bar's middle)
- * when one could be fitted, else by the pixel score range of all maps. Panels are drawn at the map's
+ * when one could be fitted, else by the pixel score range of all maps ({@link ColourScale}); each
+ * card's scale covers its own map, so its hottest pixels have a colour on its bar. Panels are drawn at the map's
  * resolution, enlarged by a whole factor to at least {@value #MIN_PANEL} pixels. The image is
  * stretched to the map's size, as the map is computed on the whole resized image.
  */
@@ -77,8 +78,9 @@ final class OverlayRenderer {
         int ph = h * scale;
         boolean[] gt = img.mask().isPresent() ? MapFiles.readMask(img.mask().get(), w, h) : null;
         boolean[] predicted = calibration.map(c -> c.predictedMask(map.data())).orElse(null);
+        ColourScale colours = ColourScale.covering(map.data(), calibration, min, max);
         BufferedImage photo = photo(img.image(), pw, ph);
-        BufferedImage heat = heat(photo, map, scale);
+        BufferedImage heat = heat(photo, map, scale, colours);
         if (gt != null) {
             contour(photo, gt, w, h, scale, GT);
             contour(heat, gt, w, h, scale, GT);
@@ -97,7 +99,7 @@ final class OverlayRenderer {
             g.drawImage(photo, MARGIN, HEADER, null);
             g.drawImage(heat, 2 * MARGIN + pw, HEADER, null);
             caption(g, img, width);
-            colourBar(g, 3 * MARGIN + 2 * pw, HEADER, ph);
+            colourBar(g, 3 * MARGIN + 2 * pw, HEADER, ph, colours);
         } finally {
             g.dispose();
         }
@@ -133,7 +135,7 @@ final class OverlayRenderer {
         }
     }
 
-    private void colourBar(Graphics2D g, int x, int y, int ph) {
+    private void colourBar(Graphics2D g, int x, int y, int ph, ColourScale colours) {
         for (int i = 0; i < ph; i++) {
             g.setColor(new Color(jet(1.0 - (double) i / (ph - 1))));
             g.drawLine(x, y + i, x + BAR - 1, y + i);
@@ -142,35 +144,21 @@ final class OverlayRenderer {
         g.setStroke(new BasicStroke(1f));
         g.drawRect(x, y, BAR - 1, ph - 1);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        double lo;
-        double mid;
-        double hi;
-        if (calibration.isPresent()) {
-            AnomalyCalibration c = calibration.get();
-            double half = (c.max() - c.min()) / 2;
-            lo = c.pixelThreshold() - half;
-            mid = c.pixelThreshold();
-            hi = c.pixelThreshold() + half;
-        } else {
-            lo = min;
-            mid = (min + max) / 2;
-            hi = max;
-        }
-        g.drawString(fmt(hi), x + BAR + 4, y + 10);
-        g.drawString(fmt(mid), x + BAR + 4, y + ph / 2 + 4);
+        g.drawString(fmt(colours.hi()), x + BAR + 4, y + 10);
+        g.drawString(fmt(colours.mid()), x + BAR + 4, y + ph / 2 + 4);
         if (calibration.isPresent()) {
             g.drawString("threshold", x + BAR + 4, y + ph / 2 + 17);
         }
-        g.drawString(fmt(lo), x + BAR + 4, y + ph - 2);
+        g.drawString(fmt(colours.lo()), x + BAR + 4, y + ph - 2);
     }
 
-    private BufferedImage heat(BufferedImage photo, MapFiles.LoadedMap map, int scale) {
+    private static BufferedImage heat(BufferedImage photo, MapFiles.LoadedMap map, int scale, ColourScale scaleOfColours) {
         int w = map.width();
         int pw = photo.getWidth();
         int ph = photo.getHeight();
         int[] colours = new int[map.data().length];
         for (int i = 0; i < colours.length; i++) {
-            colours[i] = jet(normalised(map.data()[i]));
+            colours[i] = jet(scaleOfColours.normalised(map.data()[i]));
         }
         BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_INT_RGB);
         int[] row = new int[pw];
@@ -184,11 +172,43 @@ final class OverlayRenderer {
         return out;
     }
 
-    private double normalised(float v) {
-        if (calibration.isPresent()) {
-            return calibration.get().normalisePixel(v);
+    /**
+     * The scores one card's colours span, from blue ({@code lo}) to red ({@code hi}).
+     *
+     * @param lo  the score drawn blue, the bar's bottom
+     * @param mid the bar's middle: the pixel threshold when calibrated
+     * @param hi  the score drawn red, the bar's top
+     */
+    record ColourScale(double lo, double mid, double hi) {
+
+        /**
+         * With a calibration, anomalib's normalisation ({@code (s − threshold) / (max − min) + 0.5}: the
+         * threshold in the middle, the fitting set's range across), widened symmetrically where this map
+         * goes beyond it; without one, the range of all maps, widened to this map's. Either way the
+         * scale covers every score of the map.
+         */
+        static ColourScale covering(float[] map, Optional<AnomalyCalibration> calibration, double min, double max) {
+            double mapMin = Double.POSITIVE_INFINITY;
+            double mapMax = Double.NEGATIVE_INFINITY;
+            for (float v : map) {
+                mapMin = Math.min(mapMin, v);
+                mapMax = Math.max(mapMax, v);
+            }
+            if (calibration.isPresent()) {
+                AnomalyCalibration c = calibration.get();
+                double t = c.pixelThreshold();
+                double half = Math.max((c.max() - c.min()) / 2, Math.max(mapMax - t, t - mapMin));
+                return new ColourScale(t - half, t, t + half);
+            }
+            double lo = Math.min(min, mapMin);
+            double hi = Math.max(max, mapMax);
+            return new ColourScale(lo, (lo + hi) / 2, hi);
         }
-        return max > min ? (v - min) / (max - min) : 0.5;
+
+        /** @return where a score falls on the scale, 0 (blue) to 1 (red); 0.5 for an empty scale */
+        double normalised(float v) {
+            return hi > lo ? Math.min(1, Math.max(0, (v - lo) / (hi - lo))) : 0.5;
+        }
     }
 
     /** Matplotlib's "jet" colour map. */

@@ -3,6 +3,7 @@ package dev.stfpm.cli;
 import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.core.data.MvtecCategory;
+import dev.stfpm.core.data.TrainFraction;
 import dev.stfpm.nn.FeatureCacheLimit;
 import dev.stfpm.nn.FeaturePyramid;
 import dev.stfpm.nn.StfpmModel;
@@ -67,6 +68,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--levels", split = ",", description = "pyramid levels (default: layer1,layer2,layer3)")
     List<String> levels = PAPER.pyramidLevels();
 
+    @Option(names = "--train-fraction", description = "share of train/good to use, in (0, 1], a fixed subset per --seed:"
+            + " the paper's Section 5.4 trains on 0.05 and 0.1 (default: ${DEFAULT-VALUE})")
+    double trainFraction = TrainFraction.ALL.fraction();
+
     @Option(names = "--checkpoint", description = "checkpoint file, replaced after every epoch and removed once the model"
             + " is saved (default: <out>.checkpoint)")
     Path checkpoint;
@@ -87,7 +92,13 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         StfpmConfig config = config();
-        List<Path> images = MvtecCategory.open(data).trainImages();
+        TrainFraction fraction;
+        try {
+            fraction = new TrainFraction(trainFraction);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--train-fraction" + e.getMessage().substring("train fraction".length()), e);
+        }
+        List<Path> images = fraction.select(MvtecCategory.open(data).trainImages(), seed);
         checkNotAnInput(out, data, TeacherLocator.file(teacher, System.getenv()));
         Teacher teacherWeights = TeacherLocator.locate(teacher, System.getenv());
         checkWritable(out);

@@ -43,6 +43,7 @@ class TrainFailureExitTest {
         assertOneLine(train("--lr", "NaN"), StfpmCli.BAD_INPUT, "--lr", "NaN");
         assertOneLine(train("--momentum", "NaN"), StfpmCli.BAD_INPUT, "--momentum");
         assertOneLine(train("--weight-decay", "Infinity"), StfpmCli.BAD_INPUT, "--weight-decay");
+        assertOneLine(train("--train-fraction", "1.5"), StfpmCli.BAD_INPUT, "--train-fraction", "(0, 1]");
         assertThat(tmp.resolve("m.stfpm")).doesNotExist();
     }
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "stfpm", mixinStandardHelpOptions = true, version = "stfpm 0.1.0",
         description = "Student-Teacher Feature Pyramid Matching for anomaly detection (Wang et al., BMVC 2021).",
         subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class, EvaluateCommand.class,
-            CalibrateCommand.class, ExportCommand.class, ServeCommand.class})
+            CalibrateCommand.class, ExportCommand.class, ServeCommand.class, BenchmarkCommand.class})
 public final class StfpmCli implements Runnable {
 
     /** Exit code of a run whose input was wrong (missing file, bad format, bad option). */
@@ -45,7 +45,7 @@ public final class StfpmCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: demo, train, test, predict, evaluate, calibrate, export or serve");
+                "name a command: demo, train, test, predict, evaluate, calibrate, export, serve or benchmark");
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stfpm.core.BadInputException;
 import dev.stfpm.eval.PaperTables;
+import dev.stfpm.eval.report.AblationReport;
 import dev.stfpm.eval.report.BenchmarkReport;
 import dev.stfpm.eval.report.BenchmarkRow;
 import java.io.IOException;
@@ -68,6 +69,44 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Unmatched
     List<String> trainOptions = new ArrayList<>();
 
+    @Option(names = "--ablation", description = "run the paper's study over the suite instead: 'levels' (Table 3: "
+            + "layer1-3, layer1-2, layer2-3 and each level alone) or 'fraction' (Table 5: all, 10 %% and 5 %% of the "
+            + "training images); each variant in OUT/<variant>/, the study in OUT/ablation.md and .json")
+    Ablation ablation;
+
+    /** The paper's ablation studies, as variants of the training options. */
+    enum Ablation {
+        /** Table 3: which pyramid levels. */
+        LEVELS("--levels"),
+        /** Table 5: how many training images. */
+        FRACTION("--train-fraction");
+
+        final String option;
+
+        Ablation(String option) {
+            this.option = option;
+        }
+
+        /** @return the variants: name, folder, the option's value, the paper's means */
+        List<Variant> variants(PaperTables paper) {
+            if (this == LEVELS) {
+                return Stream.of("layer1,layer2,layer3", "layer1,layer2", "layer2,layer3", "layer1", "layer2", "layer3")
+                        .map(l -> new Variant(l, "levels-" + l.replace(',', '-'), l, paper.featureLevels(List.of(l.split(",")))))
+                        .toList();
+            }
+            return Stream.of(1.0, 0.1, 0.05).map(f -> new Variant(Math.round(f * 100) + " %", "fraction-" + f,
+                    Double.toString(f), paper.trainFraction(f))).toList();
+        }
+    }
+
+    /** One variant of an ablation study. */
+    record Variant(String name, String folder, String value, java.util.Optional<PaperTables.Means> paper) {
+    }
+
+    /** One category of one suite to run. */
+    private record Job(Path out, String category, List<String> extraTrainOptions, String label) {
+    }
+
     @Override
     public Integer call() throws IOException {
         checkTrainOptions();
@@ -75,17 +114,27 @@ final class BenchmarkCommand implements Callable<Integer> {
         OutputFiles.refuseSame(out, root, "--root");
         OutputFiles.refuseInside(out, root, "--root");
         OutputFiles.refuseHolding(out, root, "--root");
+        PaperTables paper = PaperTables.load();
+        List<Variant> variants = ablation == null ? List.of(new Variant("", "", "", java.util.Optional.empty()))
+                : ablation.variants(paper);
+        List<Job> jobs = new ArrayList<>();
+        for (Variant v : variants) {
+            for (String category : suite) {
+                jobs.add(ablation == null ? new Job(out, category, List.of(), category)
+                        : new Job(out.resolve(v.folder()), category, List.of(ablation.option, v.value()), v.name() + ": " + category));
+            }
+        }
         Files.createDirectories(out);
         List<BenchmarkRow> rows = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         long started = System.nanoTime();
         int measured = 0;
-        int toMeasure = (int) suite.stream().filter(c -> force || !Files.isRegularFile(result(c))).count();
-        for (int i = 0; i < suite.size(); i++) {
-            String category = suite.get(i);
-            String step = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, suite.size(), category);
-            if (!force && Files.isRegularFile(result(category))) {
-                rows.add(JSON.readValue(result(category).toFile(), BenchmarkRow.class));
+        int toMeasure = (int) jobs.stream().filter(j -> force || !Files.isRegularFile(result(j))).count();
+        for (int i = 0; i < jobs.size(); i++) {
+            Job job = jobs.get(i);
+            String step = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, jobs.size(), job.label());
+            if (!force && Files.isRegularFile(result(job))) {
+                rows.add(JSON.readValue(result(job).toFile(), BenchmarkRow.class));
                 ConsoleProgress.status(spec, step + ": done in an earlier run, kept (--force reruns it)");
                 continue;
             }
@@ -93,40 +142,66 @@ final class BenchmarkCommand implements Callable<Integer> {
                     * (toMeasure - measured));
             ConsoleProgress.status(spec, step + ": training and testing" + eta);
             try {
-                rows.add(run(category));
+                rows.add(run(job));
             } catch (IOException e) {
-                failed.add(category);
-                spec.commandLine().getErr().println("stfpm benchmark: " + category + ": " + e.getMessage());
+                failed.add(job.label());
+                spec.commandLine().getErr().println("stfpm benchmark: " + job.label() + ": " + e.getMessage());
             }
             measured++;
         }
-        String description = "Suite " + root + (trainOptions.isEmpty() ? "" : ", train options " + String.join(" ", trainOptions))
-                + "; AU-PRO up to FPR " + proLimit + ".";
-        new BenchmarkReport(description, rows, proLimit, PaperTables.load()).write(out);
+        String options = trainOptions.isEmpty() ? "" : ", train options " + String.join(" ", trainOptions);
+        List<AblationReport.Variant> studied = new ArrayList<>();
+        for (Variant v : variants) {
+            Path suiteOut = ablation == null ? out : out.resolve(v.folder());
+            List<BenchmarkRow> own = rows.stream().filter(r -> r.report().startsWith(prefix(suiteOut))).toList();
+            String description = "Suite " + root + options + (ablation == null ? "" : ", " + ablation.option + " " + v.value())
+                    + "; AU-PRO up to FPR " + proLimit + ".";
+            new BenchmarkReport(description, own.stream().map(r -> relativeTo(r, suiteOut)).toList(), proLimit, paper)
+                    .write(suiteOut);
+            studied.add(new AblationReport.Variant(v.name(), v.folder(), own, v.paper()));
+        }
+        if (ablation != null) {
+            new AblationReport("Ablation of " + ablation.option + " over " + root + options + ".", studied, proLimit).write(out);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         for (BenchmarkRow r : rows) {
             stdout.printf(Locale.ROOT, "%-12s image AUROC %.4f  pixel AUROC %s  AU-PRO %s  training %.0f s  %.1f ms/image%n",
                     r.category(), r.imageAuroc(), metric(r.pixelAuroc()), metric(r.auPro()), r.trainSeconds(), r.msPerImage());
         }
-        stdout.printf("%s in %s%n", String.join(", ", BenchmarkReport.FILES), out);
+        stdout.printf("%s in %s%n", ablation == null ? String.join(", ", BenchmarkReport.FILES)
+                : "ablation.md, ablation.json and each variant's benchmark files", out);
         stdout.flush();
         if (!failed.isEmpty()) {
-            spec.commandLine().getErr().println("stfpm benchmark: " + failed.size() + " categor" + (failed.size() == 1 ? "y" : "ies")
+            spec.commandLine().getErr().println("stfpm benchmark: " + failed.size() + " of " + jobs.size()
                     + " failed (" + String.join(", ", failed) + "); their logs are in " + out);
             return StfpmCli.FAILURE;
         }
         return 0;
     }
 
-    /** Trains and tests one category in child JVMs; writes and returns its result. */
-    private BenchmarkRow run(String category) throws IOException {
-        Path dir = out.resolve(category);
+    /** The report paths of rows are relative to --out; a variant's tables link relative to its own folder. */
+    private String prefix(Path suiteOut) {
+        String rel = out.relativize(suiteOut).toString().replace('\\', '/');
+        return rel.isEmpty() ? "" : rel + "/";
+    }
+
+    private BenchmarkRow relativeTo(BenchmarkRow r, Path suiteOut) {
+        String report = r.report().substring(prefix(suiteOut).length());
+        return new BenchmarkRow(r.category(), r.imageAuroc(), r.pixelAuroc(), r.auPro(), r.trainSeconds(), r.msPerImage(),
+                r.trainPeakBytes(), r.testPeakBytes(), report);
+    }
+
+    /** Trains and tests one category in child JVMs; writes and returns its result (report path relative to --out). */
+    private BenchmarkRow run(Job job) throws IOException {
+        String category = job.category();
+        Path dir = job.out().resolve(category);
         deleteRecursively(dir); // what a killed run left of this category
         Files.createDirectories(dir);
         Path data = root.resolve(category);
         Path model = dir.resolve("model.stfpm");
         List<String> train = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", model.toString(), "--quiet"));
         train.addAll(trainOptions);
+        train.addAll(job.extraTrainOptions());
         ChildJvm.Result trained = ChildJvm.run(train, dir.resolve("train.log"));
         if (trained.exit() != 0) {
             throw new IOException("training exited " + trained.exit() + ": " + lastLine(trained.output())
@@ -143,15 +218,15 @@ final class BenchmarkCommand implements Callable<Integer> {
         Matcher ms = MS_PER_IMAGE.matcher(tested.output());
         BenchmarkRow row = new BenchmarkRow(category, metrics.path("image_auroc").asDouble(), number(metrics, "pixel_auroc"),
                 number(metrics, "au_pro"), trained.seconds(), ms.find() ? Double.parseDouble(ms.group(1)) : Double.NaN,
-                trained.peakBytes(), tested.peakBytes(), category + "/test/report.html");
+                trained.peakBytes(), tested.peakBytes(), prefix(job.out()) + category + "/test/report.html");
         Path tmp = Files.createTempFile(dir, "result", ".part");
         JSON.writeValue(tmp.toFile(), row);
-        Files.move(tmp, result(category), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, result(job), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return row;
     }
 
-    private Path result(String category) {
-        return out.resolve(category).resolve("result.json");
+    private static Path result(Job job) {
+        return job.out().resolve(job.category()).resolve("result.json");
     }
 
     /** The categories to run: as given, checked, or every folder under the root with a {@code train} folder. */
@@ -183,6 +258,10 @@ final class BenchmarkCommand implements Callable<Integer> {
             String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
             if (OWN_TRAIN_OPTIONS.contains(name)) {
                 throw new IllegalArgumentException(name + " is set by the benchmark for each category; leave it out");
+            }
+            if (ablation != null && name.equals(ablation.option)) {
+                throw new IllegalArgumentException(name + " is what --ablation " + ablation.name().toLowerCase(Locale.ROOT)
+                        + " varies; leave it out");
             }
         }
         List<String> args = new ArrayList<>(List.of("--data", "d", "--out", "m"));

@@ -75,4 +75,25 @@ class BenchmarkCommandTest {
         assertThat(ownOption.stderr()).contains("--data is set by the benchmark");
         assertThat(tmp.resolve("o")).doesNotExist();
     }
+
+    @Test
+    void theFractionAblationRunsEachShareAndWritesThePapersTable() throws IOException {
+        Path root = tmp.resolve("suite");
+        TinyCategory.write(root.resolve("bottle"));
+        Path out = tmp.resolve("ablation");
+        CliRun run = CliRun.of("benchmark", "--root", root.toString(), "--out", out.toString(), "--ablation", "fraction",
+                "--epochs", "1", "--batch-size", "2", "--image-size", "64");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        JsonNode study = new ObjectMapper().readTree(out.resolve("ablation.json").toFile());
+        assertThat(study.get("variants")).hasSize(3);
+        assertThat(study.get("variants").get(2).get("variant").asText()).isEqualTo("5 %");
+        assertThat(study.get("variants").get(2).get("paper").get("image_auroc").asDouble()).as("Table 5").isEqualTo(0.871);
+        assertThat(Files.readString(out.resolve("ablation.md"))).contains("| 10 % | 1 |").contains("0.9070");
+        assertThat(Files.readString(out.resolve("fraction-0.05/bottle/train.log"))).isNotNull();
+        assertThat(Files.readString(out.resolve("fraction-0.05/benchmark.md"))).contains("[report](bottle/test/report.html)");
+        CliRun varied = CliRun.of("benchmark", "--root", root.toString(), "--out", out.toString(), "--ablation", "fraction",
+                "--train-fraction", "0.5");
+        assertThat(varied.exit()).isEqualTo(StfpmCli.BAD_INPUT);
+        assertThat(varied.stderr()).contains("--train-fraction is what --ablation fraction varies");
+    }
 }

@@ -70,4 +70,38 @@ public final class PaperTables {
     public double imageAurocMean() {
         return root.path("table2_image_auroc_mean").asDouble();
     }
+
+    /** Mean figures over the 15 categories, as the ablation tables (3 to 5) give them. */
+    public record Means(double imageAuroc, double pixelAuroc, double pro) {
+    }
+
+    /**
+     * Table 3, the feature levels (ResNet-18 blocks 2 to 5 are torchvision's {@code layer1} to {@code layer4}).
+     *
+     * @param levels pyramid levels, {@code layer1} …
+     * @return the paper's means for that combination, empty where the paper did not train it
+     */
+    public Optional<Means> featureLevels(java.util.List<String> levels) {
+        String key = levels.stream().map(l -> Integer.toString(Integer.parseInt(l.substring("layer".length())) + 1))
+                .collect(java.util.stream.Collectors.joining(","));
+        return means(root.path("table3_feature_levels").path(key));
+    }
+
+    /**
+     * Table 5, the share of training images (and, for all of them, the main result of Tables 1 and 2).
+     *
+     * @param fraction the share, e.g. 0.05
+     * @return the paper's means, empty for a share it did not train
+     */
+    public Optional<Means> trainFraction(double fraction) {
+        if (fraction == 1) {
+            return Optional.of(new Means(imageAurocMean(), printedMean().pixelAuroc(), printedMean().pro()));
+        }
+        return means(root.path("table5_training_fraction").path(String.format(java.util.Locale.ROOT, "%.2f", fraction)));
+    }
+
+    private static Optional<Means> means(JsonNode m) {
+        return m.isMissingNode() ? Optional.empty() : Optional.of(new Means(m.path("image_auroc").asDouble(),
+                m.path("pixel_auroc").asDouble(), m.path("pro").asDouble()));
+    }
 }

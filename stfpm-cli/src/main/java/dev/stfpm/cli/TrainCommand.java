@@ -65,7 +65,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validation-fraction", description = "share of train/good held out (default: ${DEFAULT-VALUE})")
     double validationFraction = PAPER.validationFraction();
 
-    @Option(names = "--levels", split = ",", description = "pyramid levels (default: layer1,layer2,layer3)")
+    @Option(names = "--levels", split = ",", description = "pyramid levels, in order, from layer1 to layer4; layer4 needs"
+            + " a teacher exported up to layer4 (default: layer1,layer2,layer3)")
     List<String> levels = PAPER.pyramidLevels();
 
     @Option(names = "--train-fraction", description = "share of train/good to use, in (0, 1], a fixed subset per --seed:"

@@ -9,8 +9,9 @@ import java.util.List;
  *
  * @param imageSize          side of the square network input in pixels (256): a multiple of 32, at
  *                           most {@link #MAX_IMAGE_SIZE}
- * @param pyramidLevels      ResNet-18 stages whose features are matched, from
- *                           {@code layer1}, {@code layer2}, {@code layer3} (all three)
+ * @param pyramidLevels      ResNet-18 stages whose features are matched, in network order, from
+ *                           {@code layer1} … {@code layer4} ({@code layer1}, {@code layer2},
+ *                           {@code layer3}: the paper's {@link #PAPER_LEVELS})
  * @param epochs             training epochs (100)
  * @param batchSize          images per SGD step (32)
  * @param learningRate       SGD learning rate (0.4); any positive finite value is accepted, and one
@@ -33,8 +34,14 @@ public record StfpmConfig(
         double validationFraction,
         long seed) {
 
-    /** The stages of ResNet-18 a pyramid level may name, in network order. */
-    public static final List<String> ALL_LEVELS = List.of("layer1", "layer2", "layer3");
+    /**
+     * The stages of ResNet-18 a pyramid level may name, in network order: torchvision's {@code layer1}
+     * … {@code layer4}, the paper's blocks conv2_x … conv5_x (its Table 3 numbers them 2 to 5).
+     */
+    public static final List<String> ALL_LEVELS = List.of("layer1", "layer2", "layer3", "layer4");
+
+    /** The paper's pyramid: {@code layer1}, {@code layer2}, {@code layer3} (Sec. 4.1, Table 3's best). */
+    public static final List<String> PAPER_LEVELS = List.of("layer1", "layer2", "layer3");
 
     /**
      * Largest accepted {@link #imageSize()}: 1024 px, four times the paper's 256. At this size a
@@ -71,7 +78,7 @@ public record StfpmConfig(
 
     /** @return the paper's settings */
     public static StfpmConfig paper() {
-        return new StfpmConfig(256, ALL_LEVELS, 100, 32, 0.4, 0.9, 1e-4, 0.2, 42);
+        return new StfpmConfig(256, PAPER_LEVELS, 100, 32, 0.4, 0.9, 1e-4, 0.2, 42);
     }
 
     /**

@@ -33,7 +33,9 @@ class StfpmConfigTest {
     void invalidSettingsAreRefusedWithTheReason() {
         StfpmConfig p = StfpmConfig.paper();
         assertThatThrownBy(() -> p.withImageSize(100)).hasMessageContaining("multiple of 32");
-        assertThatThrownBy(() -> p.withPyramidLevels(List.of("layer4"))).hasMessageContaining("layer4");
+        assertThatThrownBy(() -> p.withPyramidLevels(List.of("layer5"))).hasMessageContaining("layer5");
+        assertThat(p.withPyramidLevels(List.of("layer3", "layer4")).pyramidLevels()).as("the paper's Table 3 goes to block 5")
+                .containsExactly("layer3", "layer4");
         assertThatThrownBy(() -> p.withPyramidLevels(List.of("layer2", "layer1"))).hasMessageContaining("network order");
         assertThatThrownBy(() -> p.withEpochs(0)).hasMessageContaining("epochs");
         assertThatThrownBy(() -> p.withMomentum(1)).hasMessageContaining("momentum");

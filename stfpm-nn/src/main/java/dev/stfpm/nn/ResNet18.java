@@ -16,10 +16,11 @@ import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
 
 /**
- * The ResNet-18 trunk of the paper's networks, from {@code conv1} to {@code layer3}, added to a
+ * The ResNet-18 trunk of the paper's networks, from {@code conv1} to {@code layer3} (or
+ * {@code layer4}, for the paper's Table 3), added to a
  * Deeplearning4j graph. Vertex names follow torchvision ({@code conv1}, {@code layer2.0.conv1},
  * {@code layer2.0.downsample.0}, …); the output of each stage is the vertex named after it
- * ({@code layer1}, {@code layer2}, {@code layer3}), the feature pyramid's levels.
+ * ({@code layer1} … {@code layer4}), the feature pyramid's levels.
  *
  * <p>The stem (conv1, bn1, ReLU, max pooling) runs channels-last and the stages channels-first:
  * oneDNN's max pooling is about seven times slower on channels-first data, while the stages train
@@ -36,7 +37,9 @@ public final class ResNet18 {
     /** torchvision's batch norm epsilon. */
     static final double BN_EPS = 1e-5;
     /** Channels of conv1 and of each stage. */
-    private static final int[] WIDTH = {64, 64, 128, 256};
+    private static final int[] WIDTH = {64, 64, 128, 256, 512};
+    /** The deepest stage: {@code layer4}. */
+    public static final int STAGES = WIDTH.length - 1;
 
     private ResNet18() {
     }
@@ -56,12 +59,12 @@ public final class ResNet18 {
      *                ({@code [N, H, W, 3]})
      * @param input   the name of the input vertex
      * @param variant teacher or student layout
-     * @param stages  how many stages to build (1 to 3: up to layer1, layer2 or layer3)
+     * @param stages  how many stages to build (1 to 4: up to layer1 … layer4)
      * @return the names of the stage outputs, {@code layer1} … in order
      */
     public static List<String> addTrunk(GraphBuilder g, String input, Variant variant, int stages) {
-        if (stages < 1 || stages > 3) {
-            throw new IllegalArgumentException("stages must be 1..3: " + stages);
+        if (stages < 1 || stages > STAGES) {
+            throw new IllegalArgumentException("stages must be 1.." + STAGES + ": " + stages);
         }
         Builder stem = new Builder(g, variant, CNN2DFormat.NHWC);
         String x = stem.convBnRelu("conv1", "bn1", "relu", input, 3, WIDTH[0], 7, 2, 3);
@@ -83,22 +86,30 @@ public final class ResNet18 {
     }
 
     /**
-     * @param stage 0 for the stem ({@code conv1}), 1 to 3 for {@code layer1} … {@code layer3}
-     * @return the channels that stage outputs: 64, 64, 128, 256
+     * @param stage 0 for the stem ({@code conv1}), 1 to 4 for {@code layer1} … {@code layer4}
+     * @return the channels that stage outputs: 64, 64, 128, 256, 512
      */
     public static int width(int stage) {
         if (stage < 0 || stage >= WIDTH.length) {
-            throw new IllegalArgumentException("stage must be 0..3: " + stage);
+            throw new IllegalArgumentException("stage must be 0.." + STAGES + ": " + stage);
         }
         return WIDTH[stage];
     }
 
     /**
-     * @return the torchvision names of the trunk's 15 convolutions, in network order
+     * @return the torchvision names of the trunk's 20 convolutions up to {@code layer4}, in network order
      */
     public static List<String> convNames() {
+        return convNames(STAGES);
+    }
+
+    /**
+     * @param stages how many stages (1 to 4)
+     * @return the torchvision names of the convolutions up to that stage, in network order (15 up to {@code layer3})
+     */
+    public static List<String> convNames(int stages) {
         List<String> names = new ArrayList<>(List.of("conv1"));
-        for (int stage = 1; stage <= 3; stage++) {
+        for (int stage = 1; stage <= stages; stage++) {
             for (int block = 0; block < 2; block++) {
                 String p = "layer" + stage + "." + block;
                 names.add(p + ".conv1");

@@ -1,11 +1,11 @@
 package dev.stfpm.nn;
 
-import java.util.List;
 import java.util.Map;
 
 /**
  * The teacher's convolution weights (batch norm folded in) by torchvision name: {@code conv1},
- * {@code layer1.0.conv1}, …, {@code layer2.0.downsample.0}, …, {@code layer3.1.conv2}.
+ * {@code layer1.0.conv1}, …, {@code layer2.0.downsample.0}, …, {@code layer3.1.conv2} (and {@code layer4}'s
+ * five where the teacher has them).
  *
  * @param convs the weights by name
  */
@@ -27,10 +27,5 @@ public record TeacherWeights(Map<String, ConvWeights> convs) {
             throw new IllegalArgumentException("no teacher weights for convolution '" + name + "'");
         }
         return w;
-    }
-
-    /** @return the names of the trunk's 15 convolutions, in network order */
-    public static List<String> convNames() {
-        return ResNet18.convNames();
     }
 }

@@ -28,7 +28,7 @@ import onnx.Onnx.ValueInfoProto;
 
 /**
  * Reads the teacher's weights from an ONNX export of a torchvision ResNet-18 ({@code conv1} …
- * {@code layer3}).
+ * {@code layer3}, and {@code layer4} where the export has it).
  *
  * <p>Weights are found by the graph's structure, not by tensor names (exporters name them
  * {@code onnx::Conv_193} and the like): starting at the graph input, the importer follows
@@ -37,8 +37,8 @@ import onnx.Onnx.ValueInfoProto;
  * block input or, in {@code layer2.0} and {@code layer3.0}, a 1×1 stride-2 {@code Conv → [BN]}
  * that feeds the {@code Add}). {@code Identity} nodes are looked through; weights may be
  * initializers or {@code Constant} nodes, stored as {@code raw_data} or typed fields (float,
- * double, float16, bfloat16). Whatever follows {@code layer3} (layer4, a classifier head) is
- * ignored.
+ * double, float16, bfloat16). {@code layer4} is read when a convolution reads {@code layer3}'s
+ * output; whatever follows the trunk (a classifier head) is ignored.
  *
  * <p>Every convolution, batch norm and pooling is checked against torchvision's ResNet-18: weight
  * shapes, kernel, stride, padding, dilation and groups. Explicit batch norms are folded into the
@@ -68,7 +68,7 @@ public final class OnnxTeacherImporter {
     }
 
     /**
-     * Reads the teacher's 15 convolutions.
+     * Reads the teacher's 15 convolutions (20 with {@code layer4}).
      *
      * @param onnxFile an ONNX export of a torchvision ResNet-18 (trunk to layer3 or more)
      * @return the weights, batch norm folded in, by torchvision name
@@ -85,7 +85,7 @@ public final class OnnxTeacherImporter {
     }
 
     /**
-     * Reads the teacher's 15 convolutions from an ONNX model held in memory (a class-path
+     * Reads the teacher's 15 convolutions (20 with {@code layer4}) from an ONNX model held in memory (a class-path
      * resource, a download).
      *
      * @param onnx   the bytes of an ONNX export of a torchvision ResNet-18
@@ -112,7 +112,10 @@ public final class OnnxTeacherImporter {
         NodeProto pool = only(graph.out(relu), "MaxPool", "the max pooling after conv1", "conv1's ReLU");
         checkMaxPool(pool);
         x = graph.out(pool);
-        for (int stage = 1; stage <= 3; stage++) {
+        for (int stage = 1; stage <= ResNet18.STAGES; stage++) {
+            if (stage == ResNet18.STAGES && graph.dataUses(x, "Conv").isEmpty()) {
+                return; // the export ends at layer3 (or a head follows it): layer4 is optional
+            }
             int in = ResNet18.width(stage - 1);
             int out = ResNet18.width(stage);
             x = block("layer" + stage + ".0", x, in, out, stage == 1 ? 1 : 2, stage > 1);

@@ -67,8 +67,15 @@ public record Teacher(TeacherWeights weights, String source, String sha256) {
     /**
      * @param config image size and pyramid levels
      * @return the frozen teacher network
+     * @throws IllegalArgumentException naming this teacher's source if it has no weights for the deepest level
      */
     public FeaturePyramid pyramid(StfpmConfig config) {
+        String deepest = config.pyramidLevels().get(config.pyramidLevels().size() - 1);
+        if (!weights.convs().containsKey(deepest + ".1.conv2")) {
+            throw new IllegalArgumentException(source + ": the teacher ends before " + deepest + ", which the pyramid levels "
+                    + config.pyramidLevels() + " need; export torchvision's ResNet-18 up to " + deepest
+                    + " (weights/README.md shows how) and give it as the teacher");
+        }
         return FeaturePyramid.teacher(weights, config);
     }
 

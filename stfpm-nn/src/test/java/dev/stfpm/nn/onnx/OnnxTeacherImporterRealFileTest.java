@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.NpyArray;
 import dev.stfpm.nn.ConvWeights;
+import dev.stfpm.nn.ResNet18;
 import dev.stfpm.nn.TeacherWeights;
 import dev.stfpm.nn.onnx.ReferenceResNet.Map3;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class OnnxTeacherImporterRealFileTest {
 
         assertThat(tw.convs()).hasSize(15);
         Map<String, int[]> layout = OnnxTestModels.layout(3);
-        assertThat(layout.keySet()).containsExactlyElementsOf(TeacherWeights.convNames());
+        assertThat(layout.keySet()).containsExactlyElementsOf(ResNet18.convNames(3));
         for (Map.Entry<String, int[]> e : layout.entrySet()) {
             ConvWeights cw = tw.conv(e.getKey());
             int[] g = e.getValue();

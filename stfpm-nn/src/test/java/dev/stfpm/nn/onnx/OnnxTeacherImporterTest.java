@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.stfpm.nn.ConvWeights;
+import dev.stfpm.nn.ResNet18;
 import dev.stfpm.nn.TeacherWeights;
 import dev.stfpm.nn.onnx.ReferenceResNet.Map3;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class OnnxTeacherImporterTest {
                 OnnxTestModels.model(FOLDED, Options.DEFAULT)));
 
         assertThat(tw.convs()).hasSize(15);
-        assertThat(tw.convs().keySet()).containsExactlyInAnyOrderElementsOf(TeacherWeights.convNames());
+        assertThat(tw.convs().keySet()).containsExactlyInAnyOrderElementsOf(ResNet18.convNames(3));
         for (Conv c : FOLDED.values()) {
             ConvWeights cw = tw.conv(c.name());
             assertThat(new int[] {cw.outChannels(), cw.inChannels(), cw.kernelH(), cw.kernelW()}).as(c.name())
@@ -67,7 +68,7 @@ class OnnxTeacherImporterTest {
         TeacherWeights tricky = OnnxTeacherImporter.read(write("tricky.onnx",
                 OnnxTestModels.model(EXPLICIT, new Options(true, false, true))));
 
-        for (String name : TeacherWeights.convNames()) {
+        for (String name : ResNet18.convNames(3)) {
             assertThat(Arrays.equals(tricky.conv(name).weight(), plain.conv(name).weight())).as(name).isTrue();
             assertThat(Arrays.equals(tricky.conv(name).bias(), plain.conv(name).bias())).as(name).isTrue();
         }
@@ -128,7 +129,7 @@ class OnnxTeacherImporterTest {
     }
 
     @Test
-    void classifierGraphsAreCutAfterLayer3() throws Exception {
+    void classifierGraphsAreCutAfterTheTrunk() throws Exception {
         Map<String, Conv> full = OnnxTestModels.randomParams(2, 4, true); // same first 15 as EXPLICIT
         ModelProto classifier = OnnxTestModels.model(full, new Options(false, true, false));
         // a valid model: ONNX Runtime runs it
@@ -140,12 +141,16 @@ class OnnxTeacherImporterTest {
         TeacherWeights fromTrunk = OnnxTeacherImporter.read(write("trunk.onnx",
                 OnnxTestModels.model(EXPLICIT, Options.DEFAULT)));
 
-        assertThat(fromClassifier.convs()).hasSize(15);
-        for (String name : TeacherWeights.convNames()) {
+        assertThat(fromTrunk.convs()).as("a trunk ending at layer3").hasSize(15);
+        assertThat(fromClassifier.convs()).as("layer4 read, the head ignored").hasSize(20);
+        for (String name : fromTrunk.convs().keySet()) {
             assertThat(Arrays.equals(fromClassifier.conv(name).weight(), fromTrunk.conv(name).weight())).as(name)
                     .isTrue();
             assertThat(Arrays.equals(fromClassifier.conv(name).bias(), fromTrunk.conv(name).bias())).as(name).isTrue();
         }
+        TeacherWeights threeStageHead = OnnxTeacherImporter.read(write("head3.onnx",
+                OnnxTestModels.model(EXPLICIT, new Options(false, true, false))));
+        assertThat(threeStageHead.convs()).as("a head right after layer3").hasSize(15);
     }
 
     @Test

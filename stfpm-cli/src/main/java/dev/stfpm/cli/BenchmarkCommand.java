@@ -37,7 +37,8 @@ import picocli.CommandLine.Unmatched;
         description = {"Train and test every category under --root (e.g. the 15 MVTec AD folders), one after another, "
                 + "and write OUT/benchmark.json, .md and .html: image AUROC, pixel AUROC, AU-PRO, training time, "
                 + "inference time and peak memory per category, the mean, and the paper's figures beside them.",
-            "Every option this command does not know is passed to 'stfpm train' (e.g. --epochs 10 --seed 7).",
+            "Every option this command does not know is passed to 'stfpm train' (e.g. --epochs 10 --seed 7); the layout "
+                    + "options (--layout, --category, --normal, …: docs/DATASETS.md) to 'stfpm test' as well.",
             "Resumable: categories whose OUT/<category>/result.json exists are skipped (--force reruns them); a killed "
                     + "run loses only the category in progress."})
 final class BenchmarkCommand implements Callable<Integer> {
@@ -46,6 +47,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Options of {@code train} that the benchmark sets itself. */
     private static final List<String> OWN_TRAIN_OPTIONS = List.of("--data", "--out", "--checkpoint", "--resume");
+    /** Options of {@code train} that say how to read a category: passed to {@code test} as well ({@link LayoutOptions}). */
+    private static final List<String> LAYOUT_OPTIONS = List.of("--layout", "--category", "--normal", "--abnormal", "--masks",
+            "--normal-test");
 
     @Spec
     CommandSpec spec;
@@ -208,8 +212,10 @@ final class BenchmarkCommand implements Callable<Integer> {
                     + " (whole log: " + dir.resolve("train.log") + ")");
         }
         Path testOut = dir.resolve("test");
-        ChildJvm.Result tested = ChildJvm.run(List.of("test", "--model", model.toString(), "--data", data.toString(),
-                "--out", testOut.toString(), "--pro-limit", Double.toString(proLimit), "--quiet"), dir.resolve("test.log"));
+        List<String> test = new ArrayList<>(List.of("test", "--model", model.toString(), "--data", data.toString(),
+                "--out", testOut.toString(), "--pro-limit", Double.toString(proLimit), "--quiet"));
+        test.addAll(layoutOptions());
+        ChildJvm.Result tested = ChildJvm.run(test, dir.resolve("test.log"));
         if (tested.exit() != 0) {
             throw new IOException("testing exited " + tested.exit() + ": " + lastLine(tested.output())
                     + " (whole log: " + dir.resolve("test.log") + ")");
@@ -275,6 +281,22 @@ final class BenchmarkCommand implements Callable<Integer> {
             throw new IllegalArgumentException("not a train option: " + e.getMessage(), e);
         }
         train.config();
+    }
+
+    /** The layout options among the train options, with their values, for {@code test}. */
+    private List<String> layoutOptions() {
+        List<String> layout = new ArrayList<>();
+        for (int i = 0; i < trainOptions.size(); i++) {
+            String option = trainOptions.get(i);
+            boolean joined = option.contains("=");
+            if (LAYOUT_OPTIONS.contains(joined ? option.substring(0, option.indexOf('=')) : option)) {
+                layout.add(option);
+                if (!joined && i + 1 < trainOptions.size()) {
+                    layout.add(trainOptions.get(++i));
+                }
+            }
+        }
+        return layout;
     }
 
     private static Double number(JsonNode metrics, String field) {

@@ -1,6 +1,7 @@
 package dev.stfpm.cli;
 
 import dev.stfpm.core.BadInputException;
+import dev.stfpm.core.data.Dataset;
 import dev.stfpm.eval.EvaluationResult;
 import dev.stfpm.eval.MapEvaluator;
 import dev.stfpm.eval.report.ReportWriter;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,14 +27,21 @@ import picocli.CommandLine.Spec;
                     + "curve plots and per-image overlays.",
             "Maps: <anomaly-maps>/test/<defect>/<name>.npy (float32 HxW; .tiff/.tif also read) for each test image "
                     + "<dataset>/test/<defect>/<name>.<ext>. Masks: <dataset>/ground_truth/<defect>/<name>_mask.png, "
-                    + "resized to the map by nearest neighbour."})
+                    + "resized to the map by nearest neighbour. Other layouts (--layout): docs/DATASETS.md."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "category folder in the MVTec AD layout")
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "data folder (layouts: docs/DATASETS.md)")
     Path dataset;
+
+    @Mixin
+    LayoutOptions layout;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "mvtec2: the test split, test_public (default),"
+            + " test_private or test_private_mixed (no ground truth: scores, no metrics)")
+    String split;
 
     @Option(names = "--anomaly-maps", required = true, paramLabel = "DIR", description = "folder holding test/<defect>/<name>.npy")
     Path maps;
@@ -57,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new BadInputException(String.valueOf(out), "is a file; --out takes a folder");
         }
         Map<String, Double> scores = imageScores == null ? Map.of() : MapEvaluator.readImageScores(imageScores);
-        EvaluationResult result = evaluate(spec, dataset, maps, proLimit, scores);
+        EvaluationResult result = evaluate(spec, layout.open(spec, dataset, split), maps, proLimit, scores);
         Path html = writeReports(spec, result, out);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(TerminalSummary.of(result));
@@ -67,10 +76,10 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * {@link MapEvaluator#evaluate(Path, Path, double, Map, MapEvaluator.Progress)} with its
+     * {@link MapEvaluator#evaluate(Dataset, Path, double, Map, MapEvaluator.Progress)} with its
      * progress shown (maps read, then metric sets computed).
      */
-    static EvaluationResult evaluate(CommandSpec spec, Path dataset, Path maps, double proLimit,
+    static EvaluationResult evaluate(CommandSpec spec, Dataset dataset, Path maps, double proLimit,
                                      Map<String, Double> scores) throws IOException {
         ConsoleProgress[] progress = new ConsoleProgress[1];
         try {

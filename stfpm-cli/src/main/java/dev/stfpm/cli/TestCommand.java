@@ -1,7 +1,7 @@
 package dev.stfpm.cli;
 
 import dev.stfpm.core.AnomalyCalibration;
-import dev.stfpm.core.data.MvtecCategory;
+import dev.stfpm.core.data.Dataset;
 import dev.stfpm.core.data.TestImage;
 import dev.stfpm.core.io.Npy;
 import dev.stfpm.eval.CalibrationFitter;
@@ -20,13 +20,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code stfpm test}: maps for a category's test set, metrics and a report. */
+/** {@code stfpm test}: maps for a data set's test set, metrics and a report. */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Write anomaly maps of <data>/test to <out>/maps, then metrics.json and the report, as 'stfpm evaluate' does.",
+        description = {"Write anomaly maps of the data set's test images (<data>/test in MVTec AD) to <out>/maps, then"
+                + " metrics.json and the report, as 'stfpm evaluate' does.",
             "--out must be a new or empty folder, or one an earlier 'stfpm test' wrote (its contents are replaced); "
                     + "it must not hold or lie inside --data, nor be --model."})
 final class TestCommand implements Callable<Integer> {
@@ -40,8 +42,15 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model file written by 'stfpm train'")
     Path model;
 
-    @Option(names = "--data", required = true, description = "category folder in the MVTec AD layout")
+    @Option(names = "--data", required = true, description = "data folder (layouts: docs/DATASETS.md)")
     Path data;
+
+    @Mixin
+    LayoutOptions layout;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "mvtec2: the test split, test_public (default),"
+            + " test_private or test_private_mixed (no ground truth: maps and scores, no metrics)")
+    String split;
 
     @Option(names = "--out", required = true, description = "output folder (new, empty, or written by an earlier 'stfpm test')")
     Path out;
@@ -59,10 +68,10 @@ final class TestCommand implements Callable<Integer> {
         OutputFiles.refuseInside(out, data, "--data");
         OutputFiles.refuseHolding(out, data, "--data");
         OutputFiles.checkFolder(out, NAME);
-        MvtecCategory category = MvtecCategory.open(data);
+        Dataset dataset = layout.open(spec, data, split);
         try (StfpmModel m = StfpmModel.load(model)) {
             OutputFiles.prepareFolder(out, NAME);
-            Optional<AnomalyCalibration> calibration = test(spec, m, category, out, proLimit);
+            Optional<AnomalyCalibration> calibration = test(spec, m, dataset, out, proLimit);
             if (saveCalibration && calibration.isPresent()) {
                 m.withCalibration(calibration.get()).save(model);
                 spec.commandLine().getOut().printf("thresholds saved in %s%n", model);
@@ -73,21 +82,21 @@ final class TestCommand implements Callable<Integer> {
     }
 
     /**
-     * Maps of a category's test images, metrics, report and fitted thresholds ({@code test} and
+     * Maps of a data set's test images, metrics, report and fitted thresholds ({@code test} and
      * {@code demo}); prints the summary.
      *
      * @param spec     the running command
      * @param m        the model
-     * @param category the category
+     * @param dataset  the data set
      * @param out      the output folder
      * @param proLimit AU-PRO's FPR limit
      * @return the F1-optimal thresholds, if the test set defines them
      * @throws IOException if an image cannot be read or an output written
      */
-    static Optional<AnomalyCalibration> test(CommandSpec spec, StfpmModel m, MvtecCategory category, Path out,
+    static Optional<AnomalyCalibration> test(CommandSpec spec, StfpmModel m, Dataset dataset, Path out,
                                              double proLimit) throws IOException {
-        List<TestImage> tests = category.testImages();
-        Path data = category.root();
+        List<TestImage> tests = dataset.testImages();
+        Path data = dataset.root();
         if (tests.stream().anyMatch(t -> t.mask().isPresent())) {
             long side = m.config().imageSize();
             long inPixelMetrics = tests.stream().filter(t -> t.isGood() || t.mask().isPresent()).count();
@@ -114,7 +123,7 @@ final class TestCommand implements Callable<Integer> {
             }
         }
         double msPerImage = predicting / 1e6 / tests.size();
-        EvaluationResult result = EvaluateCommand.evaluate(spec, data, maps, proLimit, Map.of());
+        EvaluationResult result = EvaluateCommand.evaluate(spec, dataset, maps, proLimit, Map.of());
         EvaluateCommand.writeReports(spec, result, out);
         Optional<AnomalyCalibration> calibration = CalibrationFitter.fitIfDefined(result);
         if (calibration.isPresent()) {

@@ -2,7 +2,7 @@ package dev.stfpm.cli;
 
 import dev.stfpm.core.BadInputException;
 import dev.stfpm.core.StfpmConfig;
-import dev.stfpm.core.data.MvtecCategory;
+import dev.stfpm.core.data.Dataset;
 import dev.stfpm.core.data.TrainFraction;
 import dev.stfpm.nn.FeatureCacheLimit;
 import dev.stfpm.nn.FeaturePyramid;
@@ -18,13 +18,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code stfpm train}: trains a student on a category's {@code train/good} images. */
+/** {@code stfpm train}: trains a student on a data set's training images ({@code train/good} in MVTec AD). */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a student on <data>/train/good and save the model to one file. Defaults are the paper's.")
+        description = "Train a student on the data set's defect-free training images (<data>/train/good in MVTec AD) and"
+                + " save the model to one file. Defaults are the paper's.")
 final class TrainCommand implements Callable<Integer> {
 
     private static final StfpmConfig PAPER = StfpmConfig.paper();
@@ -32,8 +34,11 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, description = "category folder in the MVTec AD layout")
+    @Option(names = "--data", required = true, description = "data folder (layouts: docs/DATASETS.md)")
     Path data;
+
+    @Mixin
+    LayoutOptions layout;
 
     @Option(names = "--out", required = true, description = "model file to write")
     Path out;
@@ -62,14 +67,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--image-size", description = "input side in pixels (default: ${DEFAULT-VALUE})")
     int imageSize = PAPER.imageSize();
 
-    @Option(names = "--validation-fraction", description = "share of train/good held out (default: ${DEFAULT-VALUE})")
+    @Option(names = "--validation-fraction", description = "share of the training images held out for validation, unless"
+            + " the data set has a validation set (mvtec2) (default: ${DEFAULT-VALUE})")
     double validationFraction = PAPER.validationFraction();
 
     @Option(names = "--levels", split = ",", description = "pyramid levels, in order, from layer1 to layer4; layer4 needs"
             + " a teacher exported up to layer4 (default: layer1,layer2,layer3)")
     List<String> levels = PAPER.pyramidLevels();
 
-    @Option(names = "--train-fraction", description = "share of train/good to use, in (0, 1], a fixed subset per --seed:"
+    @Option(names = "--train-fraction", description = "share of the training images to use, in (0, 1], a fixed subset per --seed:"
             + " the paper's Section 5.4 trains on 0.05 and 0.1 (default: ${DEFAULT-VALUE})")
     double trainFraction = TrainFraction.ALL.fraction();
 
@@ -99,19 +105,23 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--train-fraction" + e.getMessage().substring("train fraction".length()), e);
         }
-        List<Path> images = fraction.select(MvtecCategory.open(data).trainImages(), seed);
-        checkNotAnInput(out, data, TeacherLocator.file(teacher, System.getenv()));
+        Dataset dataset = layout.open(spec, data, null);
+        List<Path> all = dataset.trainImages();
+        List<Path> images = fraction.select(all, seed);
+        Optional<List<Path>> validation = dataset.validationImages();
+        checkNotAnInput(out, data, all, TeacherLocator.file(teacher, System.getenv()));
         Teacher teacherWeights = TeacherLocator.locate(teacher, System.getenv());
         checkWritable(out);
         Path checkpointFile = checkpoint != null ? checkpoint : TrainingCheckpoint.beside(out);
-        checkNotAnInput(checkpointFile, data, TeacherLocator.file(teacher, System.getenv()));
+        checkNotAnInput(checkpointFile, data, images, TeacherLocator.file(teacher, System.getenv()));
         if (checkpointFile.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw new BadInputException(String.valueOf(checkpointFile), "is also --out; the checkpoint needs a file"
                     + " of its own (default: <out>.checkpoint)");
         }
         Path outFolder = out.toAbsolutePath().getParent();
         FeatureCacheLimit cache = new FeatureCacheLimit(cacheMemory, cacheDir != null ? cacheDir : outFolder);
-        try (StfpmModel model = train(spec, config, teacherWeights, data, images, cache, checkpointFile, resume)) {
+        try (StfpmModel model = train(spec, config, teacherWeights, dataset.root(), images, validation, cache,
+                checkpointFile, resume)) {
             model.save(out);
             Files.deleteIfExists(checkpointFile);
             PrintWriter stdout = spec.commandLine().getOut();
@@ -169,7 +179,7 @@ final class TrainCommand implements Callable<Integer> {
      */
     static StfpmModel train(CommandSpec spec, StfpmConfig config, Teacher teacher, Path data, List<Path> images)
             throws IOException {
-        return train(spec, config, teacher, data, images, FeatureCacheLimit.defaults(), null, false);
+        return train(spec, config, teacher, data, images, Optional.empty(), FeatureCacheLimit.defaults(), null, false);
     }
 
     /**
@@ -178,8 +188,9 @@ final class TrainCommand implements Callable<Integer> {
      * @param spec       the running command
      * @param config     the settings
      * @param teacher    the teacher
-     * @param data       the category folder, recorded in the model
+     * @param data       the data set's folder, recorded in the model
      * @param images     its training images
+     * @param validation its validation images, if it has its own; else a share of {@code images} is held out
      * @param cache      the teacher-feature cache's memory budget and folder
      * @param checkpoint the checkpoint file, or {@code null} for none
      * @param resume     whether to continue from the checkpoint rather than start afresh
@@ -187,12 +198,17 @@ final class TrainCommand implements Callable<Integer> {
      * @throws IOException if an image cannot be read, or the checkpoint is missing or of another run
      */
     static StfpmModel train(CommandSpec spec, StfpmConfig config, Teacher teacher, Path data, List<Path> images,
-                            FeatureCacheLimit cache, Path checkpoint, boolean resume) throws IOException {
+                            Optional<List<Path>> validation, FeatureCacheLimit cache, Path checkpoint, boolean resume)
+            throws IOException {
         FeaturePyramid teacherNet = teacher.pyramid(config);
-        ConsoleProgress.status(spec, String.format("%s on %d images of %s, teacher %s, %d epoch%s",
-                resume ? "resuming training from " + checkpoint : "training", images.size(), data, teacher.source(),
-                config.epochs(), config.epochs() == 1 ? "" : "s"));
+        ConsoleProgress.status(spec, String.format("%s on %d images of %s%s, teacher %s, %d epoch%s",
+                resume ? "resuming training from " + checkpoint : "training", images.size(), data,
+                validation.map(v -> ", validating on its " + v.size() + " validation images").orElse(""),
+                teacher.source(), config.epochs(), config.epochs() == 1 ? "" : "s"));
         StfpmTrainer trainer = new StfpmTrainer(config).withFeatureCache(cache);
+        if (validation.isPresent()) {
+            trainer = trainer.withValidationImages(validation.get());
+        }
         try (TrainingProgress progress = new TrainingProgress(spec, config.epochs(), cache.memoryBytes())) {
             return resume ? trainer.resume(teacherNet, images, teacher.provenance(data), progress, checkpoint)
                     : trainer.train(teacherNet, images, teacher.provenance(data), progress, checkpoint);
@@ -201,14 +217,18 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Refuses a model file that would overwrite an input: the teacher file, or anything in the data
-     * folder's image folders ({@code train}, {@code test}, {@code ground_truth}).
+     * folder's image folders ({@code train}, {@code test}, {@code ground_truth}) or the training images' folders.
      */
-    private static void checkNotAnInput(Path out, Path data, Optional<Path> teacherFile) throws IOException {
+    private static void checkNotAnInput(Path out, Path data, List<Path> images, Optional<Path> teacherFile)
+            throws IOException {
         if (teacherFile.isPresent()) {
             OutputFiles.refuseSame(out, teacherFile.get(), "teacher file");
         }
-        for (String images : List.of("train", "test", "ground_truth")) {
-            OutputFiles.refuseInside(out, data.resolve(images), "--data image folder");
+        for (String folder : List.of("train", "test", "ground_truth")) {
+            OutputFiles.refuseInside(out, data.resolve(folder), "--data image folder");
+        }
+        for (Path folder : images.stream().map(p -> p.toAbsolutePath().getParent()).distinct().toList()) {
+            OutputFiles.refuseInside(out, folder, "training image folder");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.stfpm.eval;
 
+import dev.stfpm.core.data.Dataset;
 import dev.stfpm.core.data.MvtecCategory;
 import dev.stfpm.core.data.TestImage;
 import java.io.BufferedReader;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * works) and the mask {@code ground_truth/<defect>/<name>_mask.png}, resized to the map's size by
  * nearest neighbour. Good images have no mask (all pixels defect-free). A defect image without a
  * mask is left out of the pixel metrics with a warning; if no image has a mask, the pixel metrics are
- * undefined ({@code null}, with a note).
+ * not available ({@code null}, with a note). Data sets in other layouts ({@link Dataset}) name their
+ * own images and masks; their maps are found the same way, by {@link TestImage#mapPath}. Images
+ * without ground truth ({@linkplain TestImage#labelled() unlabelled}) get scores but take no part in
+ * the metrics, which are not available when no image is labelled.
  *
  * <p>Metrics: image ROC AUC (score = maximum of the map unless scores are given), pixel ROC AUC
  * pooled over every evaluated pixel, and AU-PRO up to the given FPR limit ({@link PixelMetrics}),
@@ -113,13 +117,32 @@ public final class MapEvaluator {
     public static EvaluationResult evaluate(Path dataset, Path mapsDir, double proLimit, Map<String, Double> imageScores,
                                             Progress progress) throws IOException {
         ProCurve.checkLimit(proLimit);
+        return evaluate(MvtecCategory.open(dataset), mapsDir, proLimit, imageScores, progress);
+    }
+
+    /**
+     * Evaluates maps of a data set in any layout, with given image scores, reporting progress.
+     *
+     * @param data        the data set, naming its test images and masks
+     * @param mapsDir     the maps folder, holding each test image's {@link TestImage#mapPath}
+     * @param proLimit    the FPR integration limit of AU-PRO, in (0, 1]
+     * @param imageScores image scores by {@code <defect>/<name>}; empty to use each map's maximum
+     * @param progress    told of every batch of maps read and every metric set computed
+     * @return the result, its data set folder {@link Dataset#root()}
+     * @throws IOException              as {@link #evaluate(Path, Path, double, Map)}
+     * @throws IllegalArgumentException if {@code proLimit} is outside (0, 1]
+     */
+    public static EvaluationResult evaluate(Dataset data, Path mapsDir, double proLimit, Map<String, Double> imageScores,
+                                            Progress progress) throws IOException {
+        ProCurve.checkLimit(proLimit);
         long t0 = System.nanoTime();
-        List<TestImage> tests = MvtecCategory.open(dataset).testImages();
+        List<TestImage> tests = data.testImages();
+        Path dataset = data.root();
         if (!Files.isDirectory(mapsDir)) {
             throw new IOException(mapsDir + ": no such folder of anomaly maps (expected test/<defect>/<name>.npy)");
         }
         boolean anyMask = tests.stream().anyMatch(t -> t.mask().isPresent());
-        int steps = tests.size() + 1 + (int) tests.stream().filter(t -> !t.isGood()).map(TestImage::defect).distinct().count();
+        int steps = tests.size() + 1 + (int) tests.stream().filter(t -> t.labelled() && !t.isGood()).map(TestImage::defect).distinct().count();
         List<String> unmasked = new ArrayList<>();
         List<ImageResult> images = new ArrayList<>(tests.size());
         PixelSet pixels = null;
@@ -134,9 +157,8 @@ public final class MapEvaluator {
                 String key = t.defect() + "/" + t.name();
                 double score = imageScores.isEmpty() ? map.range().max() : given(imageScores, key);
                 boolean inPixels = anyMask && (t.isGood() || l.mask() != null);
-                if (!t.isGood() && l.mask() == null && anyMask) {
-                    LOG.warn("{}: defect image without a ground-truth mask ({} missing); left out of the pixel metrics",
-                            t.image(), dataset.resolve("ground_truth").resolve(t.defect()).resolve(t.name() + "_mask.png"));
+                if (t.labelled() && !t.isGood() && l.mask() == null && anyMask) {
+                    LOG.warn("{}: defect image without a ground-truth mask; left out of the pixel metrics", t.image());
                     unmasked.add(key);
                 }
                 if (inPixels) {
@@ -157,26 +179,27 @@ public final class MapEvaluator {
                 }
                 range = range.union(map.range());
                 images.add(new ImageResult(t.defect(), t.name(), t.image(), l.file(), t.mask(), score, map.width(),
-                        map.height(), inPixels));
+                        map.height(), inPixels, t.labelled()));
             }
             progress.done(images.size(), steps);
         }
         Set<String> defects = new TreeSet<>();
         images.stream().filter(ImageResult::anomalous).forEach(i -> defects.add(i.defect()));
-        String noPixels = defects.isEmpty() ? "the test set holds only good images"
-                : "no ground-truth masks under " + dataset.resolve("ground_truth");
-        MetricSet overall = metrics(images, null, pixels, proLimit, noPixels, unmasked);
+        List<ImageResult> labelled = images.stream().filter(ImageResult::labelled).toList();
+        MetricSet overall = labelled.isEmpty() ? unavailable(proLimit)
+                : metrics(labelled, null, pixels, proLimit, withoutPixels(data, defects, proLimit), unmasked);
         int done = images.size() + 1;
         progress.done(done, steps);
         Map<String, MetricSet> perDefect = new LinkedHashMap<>();
         for (String d : defects) {
             List<String> missing = unmasked.stream().filter(u -> u.startsWith(d + "/")).toList();
             boolean hasMasks = images.stream().anyMatch(i -> i.defect().equals(d) && i.inPixelMetrics());
-            perDefect.put(d, metrics(images, d, hasMasks ? pixels : null, proLimit,
-                    pixels == null ? noPixels : "no ground-truth masks for defect type " + d, missing));
+            perDefect.put(d, metrics(labelled, d, hasMasks ? pixels : null, proLimit, pixels == null
+                    ? withoutPixels(data, defects, proLimit)
+                    : PixelMetrics.unavailable(proLimit, "no ground-truth masks for defect type " + d), missing));
             progress.done(++done, steps);
         }
-        Optional<AdaptiveThreshold> imageThreshold = AdaptiveThreshold.f1Optimal(scores(images), labels(images));
+        Optional<AdaptiveThreshold> imageThreshold = AdaptiveThreshold.f1Optimal(scores(labelled), labels(labelled));
         LOG.info("evaluated {} maps ({} pixels in the pixel metrics) in {} ms", images.size(),
                 pixels == null ? 0 : pixels.size(), (System.nanoTime() - t0) / 1_000_000);
         String scoreSource = imageScores.isEmpty() ? EvaluationResult.MAX_OF_MAP : "given";
@@ -263,6 +286,23 @@ public final class MapEvaluator {
     private record Loaded(Path file, MapFiles.LoadedMap map, boolean[] mask) {
     }
 
+    /** @return the pixel metrics of a labelled test set without a pixel in them, with the reason */
+    private static PixelMetrics withoutPixels(Dataset data, Set<String> defects, double proLimit) {
+        return defects.isEmpty() ? PixelMetrics.undefined(proLimit, "the test set holds only good images")
+                : PixelMetrics.unavailable(proLimit, "no ground-truth masks" + (data instanceof MvtecCategory c
+                        ? " under " + c.root().resolve("ground_truth") : ""));
+    }
+
+    /** @return the metrics of a test set without ground truth: none, each with the reason */
+    private static MetricSet unavailable(double proLimit) {
+        String reason = "no ground truth (the test images are unlabelled)";
+        Map<String, String> notes = new LinkedHashMap<>();
+        notes.put("image_auroc", "not available: " + reason);
+        PixelMetrics pixel = PixelMetrics.unavailable(proLimit, reason);
+        notes.putAll(pixel.notes());
+        return new MetricSet(0, 0, null, Optional.empty(), pixel, notes);
+    }
+
     private static double given(Map<String, Double> scores, String key) throws IOException {
         Double s = scores.get(key);
         if (s == null) {
@@ -278,7 +318,7 @@ public final class MapEvaluator {
      * The metrics of all images ({@code defect == null}) or of one defect type with the good images.
      */
     private static MetricSet metrics(List<ImageResult> all, String defect, PixelSet pixels, double proLimit,
-                                     String noPixelsReason, List<String> unmasked) {
+                                     PixelMetrics noPixels, List<String> unmasked) {
         List<ImageResult> subset = all.stream()
                 .filter(i -> defect == null || !i.anomalous() || i.defect().equals(defect)).toList();
         int anomalous = (int) subset.stream().filter(ImageResult::anomalous).count();
@@ -295,7 +335,7 @@ public final class MapEvaluator {
             imageAuroc = roc.auc();
             imageRoc = Optional.of(roc);
         }
-        PixelMetrics pixel = pixels == null ? PixelMetrics.undefined(proLimit, noPixelsReason)
+        PixelMetrics pixel = pixels == null ? noPixels
                 : PixelMetrics.compute(pixels, defect == null ? null : List.of(MvtecCategory.GOOD, defect), proLimit);
         notes.putAll(pixel.notes());
         if (!unmasked.isEmpty()) {

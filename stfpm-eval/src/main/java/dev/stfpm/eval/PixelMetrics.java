@@ -47,9 +47,22 @@ public record PixelMetrics(Double auroc, Double auPro, double proLimit, Optional
      * @return undefined pixel metrics, with {@code reason} as the note of both
      */
     public static PixelMetrics undefined(double proLimit, String reason) {
+        return none(proLimit, "undefined: " + reason);
+    }
+
+    /**
+     * @param proLimit the FPR integration limit
+     * @param reason   which ground truth is missing
+     * @return pixel metrics not available for want of ground truth, with {@code reason} as the note of both
+     */
+    public static PixelMetrics unavailable(double proLimit, String reason) {
+        return none(proLimit, "not available: " + reason);
+    }
+
+    private static PixelMetrics none(double proLimit, String note) {
         Map<String, String> notes = new LinkedHashMap<>();
-        notes.put("pixel_auroc", "undefined: " + reason);
-        notes.put("au_pro", "undefined: " + reason);
+        notes.put("pixel_auroc", note);
+        notes.put("au_pro", note);
         return new PixelMetrics(null, null, proLimit, Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, 0, notes);
     }
 

@@ -18,11 +18,11 @@ import java.util.stream.Stream;
  * category/ground_truth/&lt;defect&gt;/&lt;name&gt;_mask.png
  * </pre>
  * Image files are those with an extension ImageIO reads (png, jpg, jpeg, bmp, tif, tiff), listed
- * in name order so every run sees the same order.
+ * in name order so every run sees the same order. This is the {@link DatasetLayout#MVTEC} layout.
  *
  * @param root the category folder
  */
-public record MvtecCategory(Path root) {
+public record MvtecCategory(Path root) implements Dataset {
 
     /** The folder name of defect-free images. */
     public static final String GOOD = "good";
@@ -41,10 +41,16 @@ public record MvtecCategory(Path root) {
         return new MvtecCategory(root);
     }
 
+    @Override
+    public DatasetLayout layout() {
+        return DatasetLayout.MVTEC;
+    }
+
     /**
      * @return the defect-free training images, {@code train/good}, in name order
      * @throws IOException if the folder is missing or holds no images
      */
+    @Override
     public List<Path> trainImages() throws IOException {
         Path dir = root.resolve("train").resolve(GOOD);
         List<Path> images = imagesIn(dir);
@@ -58,6 +64,7 @@ public record MvtecCategory(Path root) {
      * @return every test image with its defect type and ground-truth mask, by defect type then name
      * @throws IOException if {@code test/} is missing or holds no images
      */
+    @Override
     public List<TestImage> testImages() throws IOException {
         Path testDir = root.resolve("test");
         if (!Files.isDirectory(testDir)) {

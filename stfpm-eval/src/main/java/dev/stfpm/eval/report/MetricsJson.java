@@ -69,7 +69,11 @@ final class MetricsJson {
         for (ImageResult i : r.images()) {
             ObjectNode s = scores.addObject();
             s.put("image", i.key());
-            s.put("anomalous", i.anomalous());
+            if (i.labelled()) {
+                s.put("anomalous", i.anomalous());
+            } else {
+                s.putNull("anomalous");
+            }
             s.put("score", i.score());
             calibration.ifPresent(c -> s.put("predicted_anomalous", c.isAnomalous(i.score())));
         }

@@ -110,7 +110,7 @@ final class OverlayRenderer {
     private void caption(Graphics2D g, ImageResult img, int width) {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         g.setColor(Color.WHITE);
-        String truth = img.anomalous() ? "defect" : "good";
+        String truth = !img.labelled() ? "not known" : img.anomalous() ? "defect" : "good";
         StringBuilder line = new StringBuilder(img.key()).append("   score ").append(fmt(img.score()));
         if (calibration.isPresent()) {
             AnomalyCalibration c = calibration.get();

@@ -41,7 +41,8 @@ class ProgressOutputTest {
         assertThat(train.exit()).as(train.stderr()).isZero();
         assertNoLibraryNoise(train);
         List<String> lines = train.stdout().lines().toList();
-        assertThat(lines.get(0)).startsWith("training on 6 images of ");
+        assertThat(lines.get(0)).isEqualTo("layout: mvtec (auto-detected)");
+        assertThat(lines.get(1)).startsWith("training on 6 images of ");
         assertThat(lines).anyMatch(l -> l.matches("caching teacher features: 6 images in [0-9.]+ s"));
         assertThat(lines).anyMatch(l -> l.startsWith("epoch   1/2  loss "));
         assertThat(lines).anyMatch(l -> l.startsWith("epoch   2/2  loss "));

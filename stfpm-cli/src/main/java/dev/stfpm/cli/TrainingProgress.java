@@ -9,8 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Shows a training run's progress: the teacher features being cached, then each epoch's steps
- * with the ETA of the epoch (the bar's or line's own) and of the whole run, and a line per epoch
- * with its losses.
+ * with the ETA of the epoch (the bar's or line's own) and of the whole run, the validation's
+ * mini-batches, and a line per epoch with its losses.
  */
 final class TrainingProgress implements StfpmTrainer.Listener, AutoCloseable {
 
@@ -68,6 +68,12 @@ final class TrainingProgress implements StfpmTrainer.Listener, AutoCloseable {
         stepsDone++;
         current.message(runEta(batches));
         current.step();
+    }
+
+    /** Names the validation on the epoch's finished bar, which would otherwise sit still while it runs. */
+    @Override
+    public void validationBatchDone(int epoch, int batch, int batches) {
+        current.message(String.format(Locale.ROOT, "validating %d/%d", batch, batches));
     }
 
     @Override

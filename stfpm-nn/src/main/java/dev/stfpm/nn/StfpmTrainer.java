@@ -304,7 +304,9 @@ public final class StfpmTrainer {
                 listener.batchDone(epoch, b / config.batchSize() + 1, batches);
             }
             double trainLoss = lossSum / train.size();
-            double valLoss = val.isEmpty() ? Double.NaN : loss(student, cache, val);
+            int epochNumber = epoch;
+            double valLoss = val.isEmpty() ? Double.NaN : validationLoss(student, cache, val,
+                    (batch, of) -> listener.validationBatchDone(epochNumber, batch, of));
             double selectBy = val.isEmpty() ? trainLoss : valLoss;
             boolean diverged = !Double.isFinite(trainLoss) || !Double.isFinite(selectBy);
             boolean best = !diverged && selectBy < bestLoss;
@@ -346,15 +348,18 @@ public final class StfpmTrainer {
         return new StfpmModel(config, teacher, student, history, null);
     }
 
-    /** Mean per-image loss of a set, in inference mode. */
-    private double loss(FeaturePyramid student, TeacherFeatureCache cache, List<Integer> samples) {
+    /** Mean per-image loss of the validation split, in inference mode; reports each mini-batch scored. */
+    private double validationLoss(FeaturePyramid student, TeacherFeatureCache cache, List<Integer> samples,
+                                  java.util.function.BiConsumer<Integer, Integer> batchDone) {
         double sum = 0;
+        int batches = (samples.size() + config.batchSize() - 1) / config.batchSize();
         for (int b = 0; b < samples.size(); b += config.batchSize()) {
             List<Integer> batch = samples.subList(b, Math.min(samples.size(), b + config.batchSize()));
             MultiDataSet data = cache.batch(batch);
             sum += student.graph().score(data, false) * batch.size();
             release(data);
             freeTemporaries();
+            batchDone.accept(b / config.batchSize() + 1, batches);
         }
         return sum / samples.size();
     }
@@ -478,6 +483,16 @@ public final class StfpmTrainer {
          * @param batches steps per epoch
          */
         default void batchDone(int epoch, int batch, int batches) {
+        }
+
+        /**
+         * A mini-batch of the validation split is scored (after the epoch's steps, before {@code epochDone}).
+         *
+         * @param epoch   1-based epoch number
+         * @param batch   1-based validation mini-batch number
+         * @param batches validation mini-batches per epoch
+         */
+        default void validationBatchDone(int epoch, int batch, int batches) {
         }
 
         /**

@@ -35,13 +35,28 @@ class StfpmTrainerTest {
     void trainsSplitsAndKeepsTheBestEpoch(@TempDir Path dir) throws IOException {
         List<Path> files = images(dir, 10);
         List<EpochResult> seen = new ArrayList<>();
+        List<String> validated = new ArrayList<>();
+        StfpmTrainer.Listener listener = new StfpmTrainer.Listener() {
+            @Override
+            public void epochDone(EpochResult e) {
+                seen.add(e);
+            }
+
+            @Override
+            public void validationBatchDone(int epoch, int batch, int batches) {
+                validated.add(epoch + ":" + batch + "/" + batches);
+            }
+        };
         StfpmModel model = new StfpmTrainer(SMALL).train(FeaturePyramid.teacher(SMALL), files,
-                new StfpmTrainer.Provenance(dir.toString(), "random teacher", "-"), seen::add);
+                new StfpmTrainer.Provenance(dir.toString(), "random teacher", "-"), listener);
 
         TrainingHistory h = model.history();
         assertThat(h.trainImages()).isEqualTo(8);
         assertThat(h.validationImages()).isEqualTo(2);
         assertThat(seen).isEqualTo(h.epochs()).hasSize(3);
+        int validationBatches = (2 + SMALL.batchSize() - 1) / SMALL.batchSize();
+        assertThat(validated).as("every validation mini-batch of every epoch is reported").hasSize(3 * validationBatches)
+                .startsWith("1:1/" + validationBatches).endsWith("3:" + validationBatches + "/" + validationBatches);
         assertThat(seen).allSatisfy(e -> {
             assertThat(e.trainLoss()).isFinite().isPositive();
             assertThat(e.validationLoss()).isFinite().isPositive();

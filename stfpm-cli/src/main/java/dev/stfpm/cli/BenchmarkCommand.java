@@ -142,8 +142,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 ConsoleProgress.status(spec, step + ": done in an earlier run, kept (--force reruns it)");
                 continue;
             }
-            String eta = measured == 0 ? "" : ", suite ETA " + duration((System.nanoTime() - started) / 1e9 / measured
-                    * (toMeasure - measured));
+            double secondsPerJob = (System.nanoTime() - started) / 1e9 / Math.max(1, measured);
+            String eta = measured == 0 ? "" : ", suite ETA " + ConsoleProgress.duration(secondsPerJob * (toMeasure - measured));
             ConsoleProgress.status(spec, step + ": training and testing" + eta);
             try {
                 rows.add(run(job));
@@ -311,12 +311,6 @@ final class BenchmarkCommand implements Callable<Integer> {
     private static String lastLine(String output) {
         List<String> lines = output.strip().lines().toList();
         return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
-    }
-
-    private static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%d h %02d min", s / 3600, s / 60 % 60)
-                : String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -11,7 +11,6 @@ import dev.stfpm.nn.Prediction;
 import dev.stfpm.nn.StfpmModel;
 import dev.stfpm.nn.TrainingHistory;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;

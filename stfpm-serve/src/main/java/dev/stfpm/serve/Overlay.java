@@ -2,6 +2,7 @@ package dev.stfpm.serve;
 
 import dev.stfpm.core.AnomalyCalibration;
 import dev.stfpm.core.image.ImagePreprocessor;
+import dev.stfpm.core.image.JetColourMap;
 import dev.stfpm.nn.Prediction;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,7 @@ final class Overlay {
         for (int p = 0; p < plane; p++) {
             double t = calibration != null ? calibration.normalisePixel(map[p])
                     : max > min ? (map[p] - min) / (max - min) : 0.5;
-            int heat = jet(t);
+            int heat = JetColourMap.rgb(t);
             int r = mix(rgb[p], heat >> 16 & 0xff);
             int g = mix(rgb[plane + p], heat >> 8 & 0xff);
             int b = mix(rgb[2 * plane + p], heat & 0xff);
@@ -58,19 +59,8 @@ final class Overlay {
         return png.toByteArray();
     }
 
-    /** Matplotlib's "jet" colour map at {@code v} in [0, 1] (clamped), as 0xRRGGBB. */
-    private static int jet(double v) {
-        double t = Math.min(1, Math.max(0, v));
-        return channel(1.5 - Math.abs(4 * t - 3)) << 16 | channel(1.5 - Math.abs(4 * t - 2)) << 8
-                | channel(1.5 - Math.abs(4 * t - 1));
-    }
-
-    private static int channel(double c) {
-        return (int) Math.round(255 * Math.min(1, Math.max(0, c)));
-    }
-
     /** An image channel in [0, 1] blended with a heat channel in [0, 255]. */
     private static int mix(float image, int heat) {
-        return Math.round(channel(image) * (1 - HEAT_ALPHA) + heat * HEAT_ALPHA);
+        return Math.round(JetColourMap.channel(image) * (1 - HEAT_ALPHA) + heat * HEAT_ALPHA);
     }
 }

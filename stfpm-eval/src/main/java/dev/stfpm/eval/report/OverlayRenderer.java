@@ -1,6 +1,7 @@
 package dev.stfpm.eval.report;
 
 import dev.stfpm.core.AnomalyCalibration;
+import dev.stfpm.core.image.JetColourMap;
 import dev.stfpm.core.image.ImageFiles;
 import dev.stfpm.core.image.ImagePreprocessor;
 import dev.stfpm.eval.ImageResult;
@@ -137,7 +138,7 @@ final class OverlayRenderer {
 
     private void colourBar(Graphics2D g, int x, int y, int ph, ColourScale colours) {
         for (int i = 0; i < ph; i++) {
-            g.setColor(new Color(jet(1.0 - (double) i / (ph - 1))));
+            g.setColor(new Color(JetColourMap.rgb(1.0 - (double) i / (ph - 1))));
             g.drawLine(x, y + i, x + BAR - 1, y + i);
         }
         g.setColor(Color.LIGHT_GRAY);
@@ -158,7 +159,7 @@ final class OverlayRenderer {
         int ph = photo.getHeight();
         int[] colours = new int[map.data().length];
         for (int i = 0; i < colours.length; i++) {
-            colours[i] = jet(scaleOfColours.normalised(map.data()[i]));
+            colours[i] = JetColourMap.rgb(scaleOfColours.normalised(map.data()[i]));
         }
         BufferedImage out = new BufferedImage(pw, ph, BufferedImage.TYPE_INT_RGB);
         int[] row = new int[pw];
@@ -209,20 +210,6 @@ final class OverlayRenderer {
         double normalised(float v) {
             return hi > lo ? Math.min(1, Math.max(0, (v - lo) / (hi - lo))) : 0.5;
         }
-    }
-
-    /** Matplotlib's "jet" colour map. */
-    static int jet(double v) {
-        double t = Math.min(1, Math.max(0, v));
-        // jet: r = clip(1.5 - |4t - 3|), g = clip(1.5 - |4t - 2|), b = clip(1.5 - |4t - 1|)
-        int r = channel(1.5 - Math.abs(4 * t - 3));
-        int g = channel(1.5 - Math.abs(4 * t - 2));
-        int b = channel(1.5 - Math.abs(4 * t - 1));
-        return r << 16 | g << 8 | b;
-    }
-
-    private static int channel(double c) {
-        return (int) Math.round(255 * Math.min(1, Math.max(0, c)));
     }
 
     private static int blend(int under, int over) {
@@ -293,9 +280,9 @@ final class OverlayRenderer {
                 float[] chw = new ImagePreprocessor(pw).resize(ImagePreprocessor.toRgb(decoded));
                 int plane = pw * ph;
                 for (int p = 0; p < plane; p++) {
-                    int r = channel(chw[p]);
-                    int g = channel(chw[plane + p]);
-                    int b = channel(chw[2 * plane + p]);
+                    int r = JetColourMap.channel(chw[p]);
+                    int g = JetColourMap.channel(chw[plane + p]);
+                    int b = JetColourMap.channel(chw[2 * plane + p]);
                     out.setRGB(p % pw, p / pw, r << 16 | g << 8 | b);
                 }
             } else {

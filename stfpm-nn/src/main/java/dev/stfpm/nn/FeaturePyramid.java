@@ -114,6 +114,7 @@ public final class FeaturePyramid {
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         Dl4jWorkarounds.installBatchNormHelper(net);
+        Dl4jWorkarounds.installConvolutionBackward(net);
         return new FeaturePyramid(net, config.pyramidLevels(), config.imageSize());
     }
 

@@ -1,0 +1,404 @@
+package dev.stfpm.nn.dl4j;
+
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdFilterAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backward pass of Deeplearning4j's convolution layers, run on oneDNN's primitives directly
+ * (JavaCPP's {@code org.bytedeco:dnnl}, the oneDNN release that ND4J 1.0.0-M2.1 links), installed by
+ * {@link #install} in place of a layer's oneDNN helper, whose forward pass it keeps.
+ *
+ * <p>libnd4j's {@code conv2d_bp}, which the stock helper calls, costs about three times what the
+ * arithmetic needs (docs/DESIGN.md, "Convolution backward on oneDNN directly"), for three reasons this class removes:
+ * <ol>
+ *   <li>it asks for {@code convolution_auto}, for which oneDNN picks Winograd at batches of 16 and
+ *       more; on layer2's and layer3's shapes Winograd's backward pass is about ten times slower than
+ *       the direct algorithm, which this class asks for;</li>
+ *   <li>it also computes the gradient with respect to the network's input image (the first
+ *       convolution's), which nothing uses, converting the stem's 134 MB tensors between layouts to do so;
+ *       this class skips it for layers fed by a network input;</li>
+ *   <li>it allocates every layout-converted copy and oneDNN's scratch memory afresh at every call,
+ *       and fresh pages are expensive; this class converts into buffers it keeps, shared by the
+ *       layers of one network (they run one after another).</li>
+ * </ol>
+ * Gradients are the same up to floating-point summation order ({@code ConvolutionBackwardTest}).
+ */
+final class ConvolutionBackward implements ConvolutionHelper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConvolutionBackward.class);
+    private static engine cpu;
+
+    /** The stock helper: the forward pass stays on it. */
+    private final ConvolutionHelper forward;
+    /** Whether the layer's input gradient is needed (not for a layer fed by a network input). */
+    private final boolean inputGradient;
+    private final Buffers buffers;
+    /** Primitives and memory objects per input shape (the last batch of an epoch may be smaller). */
+    private final Map<String, Plan> plans = new HashMap<>();
+
+    private ConvolutionBackward(ConvolutionHelper forward, boolean inputGradient, Buffers buffers) {
+        this.forward = forward;
+        this.inputGradient = inputGradient;
+        this.buffers = buffers;
+    }
+
+    /**
+     * Gives every convolution layer of an initialised network that runs on oneDNN this backward pass.
+     * Layers without a oneDNN helper, and all layers if oneDNN's Java bindings cannot be loaded,
+     * keep what they have.
+     *
+     * @param graph an initialised network
+     * @return how many layers got it
+     */
+    static int install(ComputationGraph graph) {
+        if (!loaded()) {
+            return 0;
+        }
+        List<String> inputs = graph.getConfiguration().getNetworkInputs();
+        Buffers buffers = new Buffers();
+        int installed = 0;
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof ConvolutionLayer conv && conv.getHelper() instanceof ConvolutionHelper stock
+                    && !(stock instanceof ConvolutionBackward)) {
+                List<String> from = graph.getConfiguration().getVertexInputs().get(conv.getConfig().getLayerName());
+                boolean fedByInput = from.stream().anyMatch(inputs::contains);
+                setHelper(conv, new ConvolutionBackward(stock, !fedByInput, buffers));
+                installed++;
+            }
+        }
+        return installed;
+    }
+
+    private static synchronized boolean loaded() {
+        if (cpu == null) {
+            try {
+                cpu = new engine(engine.kind.cpu, 0);
+            } catch (Throwable e) { // UnsatisfiedLinkError without the native library for this platform
+                LOG.info("oneDNN's Java bindings are not available ({}): convolutions train on Deeplearning4j's "
+                        + "oneDNN helper", e.toString());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Deeplearning4j offers no setter; the field is protected. */
+    private static void setHelper(ConvolutionLayer layer, ConvolutionHelper helper) {
+        try {
+            Field field = ConvolutionLayer.class.getDeclaredField("helper");
+            field.setAccessible(true);
+            field.set(layer, helper);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot install the convolution helper in this Deeplearning4j version", e);
+        }
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return true;
+    }
+
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        return Map.of();
+    }
+
+    @Override
+    public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                              AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
+                              CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        return forward.preOutput(input, weights, bias, kernel, strides, pad, mode, fwdAlgo, convolutionMode, dilation,
+                format, workspaceMgr);
+    }
+
+    @Override
+    public INDArray activate(INDArray z, IActivation afn, boolean training) {
+        return forward.activate(z, afn, training);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
+                                                     int[] kernel, int[] strides, int[] pad, INDArray biasGradView,
+                                                     INDArray weightGradView, IActivation afn, AlgoMode mode,
+                                                     BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo,
+                                                     ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        if (convolutionMode == ConvolutionMode.Same || input.dataType() != DataType.FLOAT
+                || !isDense(input) || !isDense(delta) || !isDense(weights) || !isDense(weightGradView)) {
+            return forward.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
+                    weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
+        }
+        boolean withBias = bias != null && biasGradView != null;
+        Plan plan = plans.computeIfAbsent(format + Arrays.toString(input.shape()) + withBias,
+                k -> new Plan(input, weights, delta, strides, pad, dilation, format, withBias, inputGradient));
+        INDArray gradAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        plan.run(input, weights, delta, inputGradient ? gradAtInput : null, weightGradView,
+                withBias ? biasGradView : null, buffers);
+        Gradient g = new DefaultGradient();
+        if (withBias) {
+            g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+        }
+        g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
+        return new Pair<>(g, gradAtInput);
+    }
+
+    /** @return whether an array's elements fill one block of memory without gaps, its axes in any order */
+    private static boolean isDense(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        Integer[] axes = new Integer[shape.length];
+        for (int i = 0; i < axes.length; i++) {
+            axes[i] = i;
+        }
+        Arrays.sort(axes, (p, q) -> Long.compare(stride[p], stride[q]));
+        long expected = 1;
+        for (int axis : axes) {
+            if (shape[axis] == 1) {
+                continue;
+            }
+            if (stride[axis] != expected) {
+                return false;
+            }
+            expected *= shape[axis];
+        }
+        return true;
+    }
+
+    /** A float array's memory, as oneDNN's {@code void*} (a view's buffer already starts at the view's offset). */
+    private static Pointer address(INDArray a) {
+        long at = a.data().addressPointer().address();
+        return new Pointer() {
+            {
+                address = at;
+            }
+        };
+    }
+
+    /** An activation's oneDNN description: dims always {@code N, C, H, W}, strides as the array has them. */
+    private static memory.desc activation(INDArray a, CNN2DFormat format) {
+        long[] s = a.stride();
+        long[] d = a.shape();
+        return format == CNN2DFormat.NCHW
+                ? new memory.desc(d, memory.data_type.f32, s)
+                : new memory.desc(new long[] {d[0], d[3], d[1], d[2]}, memory.data_type.f32,
+                        new long[] {s[0], s[3], s[1], s[2]});
+    }
+
+    private static memory.desc any(long... dims) {
+        return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
+    }
+
+    /**
+     * The buffers a layer's layout-converted tensors and oneDNN's scratch memory go to: one per role,
+     * shared by the layers of one network, grown to the largest layer's need and then reused; and
+     * the oneDNN stream the network's primitives run on (a network trains on one thread at a time).
+     */
+    private static final class Buffers {
+        private final Map<String, BytePointer> byRole = new HashMap<>();
+        private final stream stream = new stream(cpu);
+
+        Pointer get(String role, long bytes) {
+            BytePointer b = byRole.get(role);
+            if (b == null || b.capacity() < bytes) {
+                if (b != null) {
+                    b.close();
+                }
+                b = new BytePointer(Math.max(bytes, 64));
+                byRole.put(role, b);
+            }
+            return b;
+        }
+    }
+
+    /** A tensor as the caller has it and, where the primitive wants another layout, as the primitive has it. */
+    private static final class Operand {
+        final String role;
+        final memory user;
+        final memory inner;
+        final long innerBytes;
+        final reorder toInner;
+        final reorder toUser;
+
+        Operand(String role, memory.desc userDesc, memory.desc innerDesc, boolean isOutput) {
+            this.role = role;
+            this.user = new memory(userDesc, cpu, (Pointer) null);
+            if (userDesc.equals(innerDesc)) {
+                inner = user;
+                innerBytes = 0;
+                toInner = null;
+                toUser = null;
+            } else {
+                inner = new memory(innerDesc, cpu, (Pointer) null);
+                innerBytes = innerDesc.get_size();
+                toInner = isOutput ? null : new reorder(user, inner);
+                toUser = isOutput ? new reorder(inner, user) : null;
+            }
+        }
+
+        /** Points at this call's arrays; converts an input into the primitive's layout. */
+        memory bind(Pointer data, Buffers buffers) {
+            user.set_data_handle(data);
+            if (inner != user) {
+                inner.set_data_handle(buffers.get(role, innerBytes));
+                if (toInner != null) {
+                    toInner.execute(buffers.stream, user, inner);
+                }
+            }
+            return inner;
+        }
+
+        /** Converts an output back into the caller's layout. */
+        void finish(Buffers buffers) {
+            if (toUser != null) {
+                toUser.execute(buffers.stream, inner, user);
+            }
+        }
+    }
+
+    /** The primitives of one layer at one input shape, with their operands. */
+    private static final class Plan {
+        private final convolution_backward_data backwardData;
+        private final convolution_backward_weights backwardWeights;
+        private final memory.desc dataScratch;
+        private final memory.desc weightsScratch;
+        private final Operand weightsForData;
+        private final Operand deltaForData;
+        private final Operand gradInput;
+        private final Operand src;
+        private final Operand deltaForWeights;
+        private final Operand gradWeights;
+        private final memory gradBias;
+        private final boolean shareDelta;
+
+        Plan(INDArray input, INDArray weights, INDArray delta, int[] strides, int[] pad, int[] dilation,
+             CNN2DFormat format, boolean withBias, boolean inputGradient) {
+            long[] x = dims(input, format);
+            long[] y = dims(delta, format);
+            long[] w = weights.shape();
+            long[] stride = {strides[0], strides[1]};
+            long[] dil = {dilation[0] - 1, dilation[1] - 1};
+            long[] padL = {pad[0], pad[1]};
+            long[] padR = {
+                (y[2] - 1) * strides[0] - x[2] + (w[2] - 1) * dilation[0] + 1 - pad[0],
+                (y[3] - 1) * strides[1] - x[3] + (w[3] - 1) * dilation[1] + 1 - pad[1]};
+            memory.desc bias = withBias ? new memory.desc(new long[] {w[0]}, memory.data_type.f32, memory.format_tag.x)
+                    : new memory.desc();
+            convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(
+                    new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
+                            any(x), any(w), bias, any(y), stride, dil, padL, padR), cpu);
+            primitive_attr attr = new primitive_attr();
+            attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
+
+            convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(
+                    new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, any(x), any(w), bias, any(y),
+                            stride, dil, padL, padR), attr, cpu, hint);
+            backwardWeights = new convolution_backward_weights(bw);
+            weightsScratch = bw.scratchpad_desc();
+            src = new Operand("src", activation(input, format), bw.src_desc(), false);
+            deltaForWeights = new Operand("delta", activation(delta, format), bw.diff_dst_desc(), false);
+            gradWeights = new Operand("gradWeights", strided(weights), bw.diff_weights_desc(), true);
+            gradBias = withBias ? new memory(bias, cpu, (Pointer) null) : null;
+
+            LOG.debug("convolution {} backward weights: {}", Arrays.toString(w), bw.impl_info_str().getString());
+            if (!inputGradient) {
+                backwardData = null;
+                dataScratch = null;
+                weightsForData = null;
+                deltaForData = null;
+                gradInput = null;
+                shareDelta = false;
+                return;
+            }
+            convolution_backward_data.primitive_desc bd = new convolution_backward_data.primitive_desc(
+                    new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, any(x), any(w), any(y),
+                            stride, dil, padL, padR), attr, cpu, hint);
+            backwardData = new convolution_backward_data(bd);
+            dataScratch = bd.scratchpad_desc();
+            weightsForData = new Operand("weights", strided(weights), bd.weights_desc(), false);
+            shareDelta = bd.diff_dst_desc().equals(bw.diff_dst_desc());
+            deltaForData = new Operand(shareDelta ? "delta" : "deltaForData", activation(delta, format),
+                    bd.diff_dst_desc(), false);
+            gradInput = new Operand("gradInput", activation(input, format), bd.diff_src_desc(), true);
+            LOG.debug("convolution {} backward data: {}", Arrays.toString(w), bd.impl_info_str().getString());
+        }
+
+        private static long[] dims(INDArray a, CNN2DFormat format) {
+            long[] d = a.shape();
+            return format == CNN2DFormat.NCHW ? d : new long[] {d[0], d[3], d[1], d[2]};
+        }
+
+        /** Weights ({@code [oC, iC, kH, kW]}) as the array lays them out. */
+        private static memory.desc strided(INDArray a) {
+            return new memory.desc(a.shape(), memory.data_type.f32, a.stride());
+        }
+
+        void run(INDArray input, INDArray weights, INDArray delta, INDArray gradAtInput, INDArray weightGrad,
+                 INDArray biasGrad, Buffers buffers) {
+            memory dy = deltaForWeights.bind(address(delta), buffers);
+            memory x = src.bind(address(input), buffers);
+            memory dw = gradWeights.bind(address(weightGrad), buffers);
+            IntMemoryMap args = new IntMemoryMap();
+            args.put(dnnl.DNNL_ARG_SRC, x);
+            args.put(dnnl.DNNL_ARG_DIFF_DST, dy);
+            args.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, dw);
+            if (biasGrad != null) {
+                gradBias.set_data_handle(address(biasGrad));
+                args.put(dnnl.DNNL_ARG_DIFF_BIAS, gradBias);
+            }
+            args.put(dnnl.DNNL_ARG_SCRATCHPAD, scratch(weightsScratch, buffers));
+            backwardWeights.execute(buffers.stream, args);
+            gradWeights.finish(buffers);
+            if (gradAtInput != null) {
+                memory dyData = shareDelta ? dy : deltaForData.bind(address(delta), buffers);
+                IntMemoryMap dataArgs = new IntMemoryMap();
+                dataArgs.put(dnnl.DNNL_ARG_DIFF_DST, dyData);
+                dataArgs.put(dnnl.DNNL_ARG_WEIGHTS, weightsForData.bind(address(weights), buffers));
+                dataArgs.put(dnnl.DNNL_ARG_DIFF_SRC, gradInput.bind(address(gradAtInput), buffers));
+                dataArgs.put(dnnl.DNNL_ARG_SCRATCHPAD, scratch(dataScratch, buffers));
+                backwardData.execute(buffers.stream, dataArgs);
+                gradInput.finish(buffers);
+            }
+            buffers.stream._wait();
+        }
+
+        private static memory scratch(memory.desc desc, Buffers buffers) {
+            return new memory(desc, cpu, buffers.get("scratchpad", desc.get_size()));
+        }
+    }
+}

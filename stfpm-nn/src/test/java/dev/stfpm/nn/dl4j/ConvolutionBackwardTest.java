@@ -1,0 +1,107 @@
+package dev.stfpm.nn.dl4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * {@link ConvolutionBackward} against Deeplearning4j's built-in convolution (im2col and GEMM, no
+ * helper): the same loss and the same gradient of every weight and bias, for a stem-like convolution
+ * fed by the network's input (whose input gradient it skips), a strided 3×3 one with a bias and a
+ * ReLU, and a 1×1 one, in both layouts, at two batch sizes (a network sees a smaller last batch
+ * every epoch).
+ *
+ * <p>Deeplearning4j's own oneDNN helper is not the reference: channels-last, with the ReLU's
+ * gradient as a permuted view, it returns wrong weight gradients (off by the gradients' own size),
+ * which this test found.
+ */
+class ConvolutionBackwardTest {
+
+    private static final String[] CONVOLUTIONS = {"stem", "strided", "pointwise"};
+
+    private static ComputationGraph network(CNN2DFormat format) {
+        OneDnn.enable();
+        GraphBuilder g = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).updater(new NoOp())
+                .convolutionMode(ConvolutionMode.Truncate)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(20, 18, 3, format))
+                .addLayer("stem", new ConvolutionLayer.Builder(7, 7).dataFormat(format).stride(2, 2).padding(3, 3).nOut(16)
+                        .hasBias(false).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("strided", new ConvolutionLayer.Builder(3, 3).dataFormat(format).stride(2, 2).padding(1, 1)
+                        .nOut(32).hasBias(true).activation(Activation.RELU).build(), "stem")
+                .addLayer("pointwise", new ConvolutionLayer.Builder(1, 1).dataFormat(format).nOut(16)
+                        .hasBias(false).activation(Activation.IDENTITY).build(), "strided")
+                .addLayer("loss", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).format(format)
+                        .activation(Activation.IDENTITY).build(), "pointwise")
+                .setOutputs("loss");
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        return net;
+    }
+
+    /** The network with every convolution on Deeplearning4j's built-in code. */
+    private static ComputationGraph builtIn(CNN2DFormat format) throws ReflectiveOperationException {
+        ComputationGraph net = network(format);
+        Field helper = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helper");
+        helper.setAccessible(true);
+        for (String name : CONVOLUTIONS) {
+            helper.set(net.getLayer(name), null);
+        }
+        return net;
+    }
+
+    @ParameterizedTest
+    @EnumSource(CNN2DFormat.class)
+    void matchesTheBuiltInConvolution(CNN2DFormat format) throws ReflectiveOperationException {
+        ComputationGraph reference = builtIn(format);
+        ComputationGraph direct = network(format);
+        assertThat(ConvolutionBackward.install(direct)).isEqualTo(CONVOLUTIONS.length);
+        for (String name : CONVOLUTIONS) {
+            assertThat(direct.getLayer(name).getHelper()).isInstanceOf(ConvolutionBackward.class);
+        }
+        Nd4j.getRandom().setSeed(3);
+        reference.params().assign(Nd4j.randn(DataType.FLOAT, reference.params().shape()).muli(0.2));
+        direct.setParams(reference.params());
+        for (int batch : new int[] {5, 2}) {
+            long[] shape = format == CNN2DFormat.NCHW ? new long[] {batch, 3, 20, 18} : new long[] {batch, 20, 18, 3};
+            long[] outShape = format == CNN2DFormat.NCHW ? new long[] {batch, 16, 5, 5} : new long[] {batch, 5, 5, 16};
+            INDArray x = Nd4j.randn(DataType.FLOAT, shape);
+            INDArray y = Nd4j.randn(DataType.FLOAT, outShape);
+            reference.setInputs(x);
+            reference.setLabels(y);
+            reference.computeGradientAndScore();
+            direct.setInputs(x);
+            direct.setLabels(y);
+            direct.computeGradientAndScore();
+            assertThat(direct.score()).isCloseTo(reference.score(), within(1e-5 * Math.abs(reference.score())));
+            Map<String, INDArray> expected = reference.gradient().gradientForVariable();
+            Map<String, INDArray> actual = direct.gradient().gradientForVariable();
+            assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet()).contains("stem_W", "strided_b");
+            for (String name : expected.keySet()) {
+                double scale = expected.get(name).amaxNumber().doubleValue();
+                assertThat(scale).as(name).isPositive();
+                assertThat(actual.get(name).sub(expected.get(name)).amaxNumber().doubleValue() / scale)
+                        .as("%s at batch %d", name, batch).isLessThan(1e-5);
+            }
+        }
+    }
+}

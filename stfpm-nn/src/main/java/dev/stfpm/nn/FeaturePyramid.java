@@ -87,6 +87,7 @@ public final class FeaturePyramid {
         g.setOutputs(outputs.toArray(String[]::new));
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
+        Dl4jWorkarounds.installOneDnnConvolution(net);
         return new FeaturePyramid(net, config.pyramidLevels(), config.imageSize());
     }
 
@@ -114,7 +115,7 @@ public final class FeaturePyramid {
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         Dl4jWorkarounds.installBatchNormHelper(net);
-        Dl4jWorkarounds.installConvolutionBackward(net);
+        Dl4jWorkarounds.installOneDnnConvolution(net);
         return new FeaturePyramid(net, config.pyramidLevels(), config.imageSize());
     }
 

@@ -1,5 +1,6 @@
 package dev.stfpm.nn;
 
+import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -35,6 +36,41 @@ public class PyramidMatchingLoss extends SameDiffOutputLayer {
      */
     public PyramidMatchingLoss(String name) {
         setLayerName(name);
+    }
+
+    /**
+     * The same loss on finished feature maps, without a graph: what the student's loss layers
+     * compute, per image, from the teacher's and the student's features (the trainer's validation
+     * loss, computed from the student's inference-mode features). Eq. 1 comes from
+     * {@link FeatureDistance}'s plain-array form; {@code PyramidMatchingLossTest} ties this to the
+     * layer's score.
+     *
+     * @param teacher the teacher's features, one {@code [N, C, H, W]} map per level
+     * @param student the student's features, same shapes
+     * @return each image's loss, summed over the levels (Eq. 3) of the mean over positions (Eq. 2)
+     */
+    public static double[] perImage(INDArray[] teacher, INDArray[] student) {
+        int n = (int) teacher[0].size(0);
+        double[] loss = new double[n];
+        for (int level = 0; level < teacher.length; level++) {
+            long[] shape = teacher[level].shape();
+            if (!java.util.Arrays.equals(shape, student[level].shape())) {
+                throw new IllegalArgumentException("level " + level + ": teacher features " + java.util.Arrays.toString(shape)
+                        + ", student features " + java.util.Arrays.toString(student[level].shape()));
+            }
+            int channels = (int) shape[1];
+            int positions = (int) (shape[2] * shape[3]);
+            float[] t = Dl4jWorkarounds.toHeap(teacher[level]);
+            float[] s = Dl4jWorkarounds.toHeap(student[level]);
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (double d : FeatureDistance.perPosition(t, s, i * channels * positions, channels, positions)) {
+                    sum += d;
+                }
+                loss[i] += sum / positions; // Eq. 2, summed over levels: Eq. 3
+            }
+        }
+        return loss;
     }
 
     @Override

@@ -116,6 +116,31 @@ class PyramidMatchingLossTest {
     }
 
     @Test
+    void perImageIsTheLayersLossWithoutAGraph() {
+        ComputationGraph net = tinyStudent();
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 3, 2, 3, 4);
+        INDArray teacher = Nd4j.randn(DataType.DOUBLE, 3, 5, 3, 4);
+        INDArray student = net.output(x)[0];
+        double[] perImage = PyramidMatchingLoss.perImage(new INDArray[] {teacher.castTo(DataType.FLOAT)},
+                new INDArray[] {student.castTo(DataType.FLOAT)});
+        assertThat(perImage).hasSize(3);
+        for (int n = 0; n < 3; n++) {
+            assertThat(perImage[n]).isCloseTo(handLoss(toArray(teacher, n), toArray(student, n)), within(1e-6));
+        }
+        double score = net.score(new MultiDataSet(new INDArray[] {x}, new INDArray[] {teacher}), false);
+        assertThat(java.util.Arrays.stream(perImage).average().orElseThrow()).isCloseTo(score, within(1e-6));
+        // two levels: the sum of each level's loss (Eq. 3)
+        INDArray teacher2 = Nd4j.randn(DataType.FLOAT, 3, 4, 2, 2);
+        INDArray student2 = Nd4j.randn(DataType.FLOAT, 3, 4, 2, 2);
+        double[] both = PyramidMatchingLoss.perImage(new INDArray[] {teacher.castTo(DataType.FLOAT), teacher2},
+                new INDArray[] {student.castTo(DataType.FLOAT), student2});
+        for (int n = 0; n < 3; n++) {
+            assertThat(both[n]).isCloseTo(perImage[n] + handLoss(toArray(teacher2, n), toArray(student2, n)), within(1e-6));
+        }
+    }
+
+    @Test
     void gradientMatchesFiniteDifferences() {
         ComputationGraph net = tinyStudent();
         Nd4j.getRandom().setSeed(4);

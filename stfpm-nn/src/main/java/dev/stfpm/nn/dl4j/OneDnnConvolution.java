@@ -40,12 +40,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backward pass of Deeplearning4j's convolution layers, run on oneDNN's primitives directly
- * (JavaCPP's {@code org.bytedeco:dnnl}, the oneDNN release that ND4J 1.0.0-M2.1 links), installed by
- * {@link #install} in place of a layer's oneDNN helper, whose forward pass it keeps.
+ * Deeplearning4j's convolution layers run on oneDNN's primitives directly (JavaCPP's
+ * {@code org.bytedeco:dnnl}, the oneDNN release that ND4J 1.0.0-M2.1 links), installed by
+ * {@link #install} in place of a layer's stock oneDNN helper.
  *
- * <p>libnd4j's {@code conv2d_bp}, which the stock helper calls, costs about three times what the
- * arithmetic needs (docs/DESIGN.md, "Convolution backward on oneDNN directly"), for three reasons this class removes:
+ * <p>The stock helper calls libnd4j's {@code conv2d} and {@code conv2d_bp}, whose backward pass
+ * costs about three times what the arithmetic needs (docs/DESIGN.md, "Convolutions on oneDNN
+ * directly"), for three reasons this class removes:
  * <ol>
  *   <li>it asks for {@code convolution_auto}, for which oneDNN picks Winograd at batches of 16 and
  *       more; on layer2's and layer3's shapes Winograd's backward pass is about ten times slower than
@@ -57,24 +58,28 @@ import org.slf4j.LoggerFactory;
  *       and fresh pages are expensive; this class converts into buffers it keeps, shared by the
  *       layers of one network (they run one after another).</li>
  * </ol>
- * Gradients are the same up to floating-point summation order ({@code ConvolutionBackwardTest}).
+ * Gradients are the same up to floating-point summation order ({@code OneDnnConvolutionTest}).
  */
-final class ConvolutionBackward implements ConvolutionHelper {
+final class OneDnnConvolution implements ConvolutionHelper {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConvolutionBackward.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OneDnnConvolution.class);
     private static engine cpu;
 
-    /** The stock helper: the forward pass stays on it. */
-    private final ConvolutionHelper forward;
+    /** The stock helper, for what this class does not handle (no such layer in this project's networks). */
+    private final ConvolutionHelper stock;
     /** Whether the layer's input gradient is needed (not for a layer fed by a network input). */
     private final boolean inputGradient;
     private final Buffers buffers;
+    /** Whether the layer adds a bias (Deeplearning4j passes zeros when it has none). */
+    private final boolean hasBias;
     /** Primitives and memory objects per input shape (the last batch of an epoch may be smaller). */
     private final Map<String, Plan> plans = new HashMap<>();
+    private final Map<String, ForwardPlan> forwardPlans = new HashMap<>();
 
-    private ConvolutionBackward(ConvolutionHelper forward, boolean inputGradient, Buffers buffers) {
-        this.forward = forward;
+    private OneDnnConvolution(ConvolutionHelper stock, boolean inputGradient, boolean hasBias, Buffers buffers) {
+        this.stock = stock;
         this.inputGradient = inputGradient;
+        this.hasBias = hasBias;
         this.buffers = buffers;
     }
 
@@ -95,10 +100,10 @@ final class ConvolutionBackward implements ConvolutionHelper {
         int installed = 0;
         for (Layer layer : graph.getLayers()) {
             if (layer instanceof ConvolutionLayer conv && conv.getHelper() instanceof ConvolutionHelper stock
-                    && !(stock instanceof ConvolutionBackward)) {
+                    && !(stock instanceof OneDnnConvolution)) {
                 List<String> from = graph.getConfiguration().getVertexInputs().get(conv.getConfig().getLayerName());
                 boolean fedByInput = from.stream().anyMatch(inputs::contains);
-                setHelper(conv, new ConvolutionBackward(stock, !fedByInput, buffers));
+                setHelper(conv, new OneDnnConvolution(stock, !fedByInput, conv.hasBias(), buffers));
                 installed++;
             }
         }
@@ -143,13 +148,27 @@ final class ConvolutionBackward implements ConvolutionHelper {
     public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
                               AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
                               CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        return forward.preOutput(input, weights, bias, kernel, strides, pad, mode, fwdAlgo, convolutionMode, dilation,
-                format, workspaceMgr);
+        if (convolutionMode == ConvolutionMode.Same || input.dataType() != DataType.FLOAT || !isDense(input)
+                || !isDense(weights)) {
+            return stock.preOutput(input, weights, bias, kernel, strides, pad, mode, fwdAlgo, convolutionMode, dilation,
+                    format, workspaceMgr);
+        }
+        long[] x = Plan.dims(input, format);
+        long[] w = weights.shape();
+        long outH = (x[2] + 2L * pad[0] - ((w[2] - 1) * dilation[0] + 1)) / strides[0] + 1;
+        long outW = (x[3] + 2L * pad[1] - ((w[3] - 1) * dilation[1] + 1)) / strides[1] + 1;
+        long[] outShape = format == CNN2DFormat.NCHW ? new long[] {x[0], w[0], outH, outW}
+                : new long[] {x[0], outH, outW, w[0]};
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape, 'c');
+        ForwardPlan plan = forwardPlans.computeIfAbsent(format + Arrays.toString(input.shape()),
+                k -> new ForwardPlan(input, weights, out, strides, pad, dilation, format, hasBias));
+        plan.run(input, weights, hasBias ? bias : null, out, buffers);
+        return out;
     }
 
     @Override
     public INDArray activate(INDArray z, IActivation afn, boolean training) {
-        return forward.activate(z, afn, training);
+        return stock.activate(z, afn, training);
     }
 
     @Override
@@ -161,7 +180,7 @@ final class ConvolutionBackward implements ConvolutionHelper {
                                                      LayerWorkspaceMgr workspaceMgr) {
         if (convolutionMode == ConvolutionMode.Same || input.dataType() != DataType.FLOAT
                 || !isDense(input) || !isDense(delta) || !isDense(weights) || !isDense(weightGradView)) {
-            return forward.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
+            return stock.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
                     weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
         }
         boolean withBias = bias != null && biasGradView != null;
@@ -291,7 +310,78 @@ final class ConvolutionBackward implements ConvolutionHelper {
         }
     }
 
-    /** The primitives of one layer at one input shape, with their operands. */
+    /** The forward primitive of one layer at one input shape, with its operands. */
+    private static final class ForwardPlan {
+        private final convolution_forward forward;
+        private final memory.desc scratchpad;
+        private final Operand src;
+        private final Operand weights;
+        private final Operand dst;
+        private final memory bias;
+
+        ForwardPlan(INDArray input, INDArray w, INDArray output, int[] strides, int[] pad, int[] dilation,
+                    CNN2DFormat format, boolean withBias) {
+            Geometry g = new Geometry(Plan.dims(input, format), w.shape(), Plan.dims(output, format), strides, pad, dilation);
+            memory.desc biasDesc = withBias ? g.bias() : new memory.desc();
+            primitive_attr attr = new primitive_attr();
+            attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
+            // convolution_auto, as libnd4j asks; on AVX-512 oneDNN runs its brgemm kernels (DNNL_VERBOSE shows brgconv)
+            convolution_forward.primitive_desc pd = new convolution_forward.primitive_desc(
+                    new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_auto,
+                            any(g.x), any(g.w), biasDesc, any(g.y), g.stride, g.dilation, g.padL, g.padR), attr, cpu);
+            forward = new convolution_forward(pd);
+            scratchpad = pd.scratchpad_desc();
+            src = new Operand("src", activation(input, format), pd.src_desc(), false);
+            weights = new Operand("weights", Plan.strided(w), pd.weights_desc(), false);
+            dst = new Operand("dst", activation(output, format), pd.dst_desc(), true);
+            bias = withBias ? new memory(biasDesc, cpu, (Pointer) null) : null;
+            LOG.debug("convolution {} forward: {}", Arrays.toString(g.w), pd.impl_info_str().getString());
+        }
+
+        void run(INDArray input, INDArray w, INDArray b, INDArray output, Buffers buffers) {
+            IntMemoryMap args = new IntMemoryMap();
+            args.put(dnnl.DNNL_ARG_SRC, src.bind(address(input), buffers));
+            args.put(dnnl.DNNL_ARG_WEIGHTS, weights.bind(address(w), buffers));
+            args.put(dnnl.DNNL_ARG_DST, dst.bind(address(output), buffers));
+            if (bias != null) {
+                bias.set_data_handle(address(b));
+                args.put(dnnl.DNNL_ARG_BIAS, bias);
+            }
+            args.put(dnnl.DNNL_ARG_SCRATCHPAD, Plan.scratch(scratchpad, buffers));
+            forward.execute(buffers.stream, args);
+            dst.finish(buffers);
+            buffers.stream._wait();
+        }
+    }
+
+    /** A convolution's sizes in oneDNN's terms. */
+    private static final class Geometry {
+        final long[] x;
+        final long[] w;
+        final long[] y;
+        final long[] stride;
+        final long[] dilation;
+        final long[] padL;
+        final long[] padR;
+
+        Geometry(long[] x, long[] w, long[] y, int[] strides, int[] pad, int[] dilation) {
+            this.x = x;
+            this.w = w;
+            this.y = y;
+            this.stride = new long[] {strides[0], strides[1]};
+            this.dilation = new long[] {dilation[0] - 1, dilation[1] - 1}; // oneDNN counts the gaps
+            this.padL = new long[] {pad[0], pad[1]};
+            this.padR = new long[] {
+                (y[2] - 1) * strides[0] - x[2] + (w[2] - 1) * dilation[0] + 1 - pad[0],
+                (y[3] - 1) * strides[1] - x[3] + (w[3] - 1) * dilation[1] + 1 - pad[1]};
+        }
+
+        memory.desc bias() {
+            return new memory.desc(new long[] {w[0]}, memory.data_type.f32, memory.format_tag.x);
+        }
+    }
+
+    /** The backward primitives of one layer at one input shape, with their operands. */
     private static final class Plan {
         private final convolution_backward_data backwardData;
         private final convolution_backward_weights backwardWeights;
@@ -308,17 +398,15 @@ final class ConvolutionBackward implements ConvolutionHelper {
 
         Plan(INDArray input, INDArray weights, INDArray delta, int[] strides, int[] pad, int[] dilation,
              CNN2DFormat format, boolean withBias, boolean inputGradient) {
-            long[] x = dims(input, format);
-            long[] y = dims(delta, format);
-            long[] w = weights.shape();
-            long[] stride = {strides[0], strides[1]};
-            long[] dil = {dilation[0] - 1, dilation[1] - 1};
-            long[] padL = {pad[0], pad[1]};
-            long[] padR = {
-                (y[2] - 1) * strides[0] - x[2] + (w[2] - 1) * dilation[0] + 1 - pad[0],
-                (y[3] - 1) * strides[1] - x[3] + (w[3] - 1) * dilation[1] + 1 - pad[1]};
-            memory.desc bias = withBias ? new memory.desc(new long[] {w[0]}, memory.data_type.f32, memory.format_tag.x)
-                    : new memory.desc();
+            Geometry g = new Geometry(dims(input, format), weights.shape(), dims(delta, format), strides, pad, dilation);
+            long[] x = g.x;
+            long[] y = g.y;
+            long[] w = g.w;
+            long[] stride = g.stride;
+            long[] dil = g.dilation;
+            long[] padL = g.padL;
+            long[] padR = g.padR;
+            memory.desc bias = withBias ? g.bias() : new memory.desc();
             convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(
                     new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
                             any(x), any(w), bias, any(y), stride, dil, padL, padR), cpu);
@@ -358,13 +446,13 @@ final class ConvolutionBackward implements ConvolutionHelper {
             LOG.debug("convolution {} backward data: {}", Arrays.toString(w), bd.impl_info_str().getString());
         }
 
-        private static long[] dims(INDArray a, CNN2DFormat format) {
+        static long[] dims(INDArray a, CNN2DFormat format) {
             long[] d = a.shape();
             return format == CNN2DFormat.NCHW ? d : new long[] {d[0], d[3], d[1], d[2]};
         }
 
         /** Weights ({@code [oC, iC, kH, kW]}) as the array lays them out. */
-        private static memory.desc strided(INDArray a) {
+        static memory.desc strided(INDArray a) {
             return new memory.desc(a.shape(), memory.data_type.f32, a.stride());
         }
 
@@ -397,7 +485,7 @@ final class ConvolutionBackward implements ConvolutionHelper {
             buffers.stream._wait();
         }
 
-        private static memory scratch(memory.desc desc, Buffers buffers) {
+        static memory scratch(memory.desc desc, Buffers buffers) {
             return new memory(desc, cpu, buffers.get("scratchpad", desc.get_size()));
         }
     }

@@ -23,8 +23,8 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * {@link ConvolutionBackward} against Deeplearning4j's built-in convolution (im2col and GEMM, no
- * helper): the same loss and the same gradient of every weight and bias, for a stem-like convolution
+ * {@link OneDnnConvolution} against Deeplearning4j's built-in convolution (im2col and GEMM, no
+ * helper): the same activations, loss and gradient of every weight and bias, for a stem-like convolution
  * fed by the network's input (whose input gradient it skips), a strided 3×3 one with a bias and a
  * ReLU, and a 1×1 one, in both layouts, at two batch sizes (a network sees a smaller last batch
  * every epoch).
@@ -33,7 +33,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * gradient as a permuted view, it returns wrong weight gradients (off by the gradients' own size),
  * which this test found.
  */
-class ConvolutionBackwardTest {
+class OneDnnConvolutionTest {
 
     private static final String[] CONVOLUTIONS = {"stem", "strided", "pointwise"};
 
@@ -74,9 +74,9 @@ class ConvolutionBackwardTest {
     void matchesTheBuiltInConvolution(CNN2DFormat format) throws ReflectiveOperationException {
         ComputationGraph reference = builtIn(format);
         ComputationGraph direct = network(format);
-        assertThat(ConvolutionBackward.install(direct)).isEqualTo(CONVOLUTIONS.length);
+        assertThat(OneDnnConvolution.install(direct)).isEqualTo(CONVOLUTIONS.length);
         for (String name : CONVOLUTIONS) {
-            assertThat(direct.getLayer(name).getHelper()).isInstanceOf(ConvolutionBackward.class);
+            assertThat(direct.getLayer(name).getHelper()).isInstanceOf(OneDnnConvolution.class);
         }
         Nd4j.getRandom().setSeed(3);
         reference.params().assign(Nd4j.randn(DataType.FLOAT, reference.params().shape()).muli(0.2));
@@ -86,6 +86,15 @@ class ConvolutionBackwardTest {
             long[] outShape = format == CNN2DFormat.NCHW ? new long[] {batch, 16, 5, 5} : new long[] {batch, 5, 5, 16};
             INDArray x = Nd4j.randn(DataType.FLOAT, shape);
             INDArray y = Nd4j.randn(DataType.FLOAT, outShape);
+            for (boolean training : new boolean[] {true, false}) {
+                for (String name : CONVOLUTIONS) {
+                    INDArray expected = reference.feedForward(new INDArray[] {x}, training).get(name);
+                    INDArray actual = direct.feedForward(new INDArray[] {x}, training).get(name);
+                    assertThat(actual.shape()).isEqualTo(expected.shape());
+                    assertThat(actual.sub(expected).amaxNumber().doubleValue() / expected.amaxNumber().doubleValue())
+                            .as("%s's activations at batch %d", name, batch).isLessThan(1e-5);
+                }
+            }
             reference.setInputs(x);
             reference.setLabels(y);
             reference.computeGradientAndScore();

@@ -293,12 +293,14 @@ public final class StfpmTrainer {
             for (int b = 0; b < batchOrder.size(); b += config.batchSize()) {
                 List<Integer> batch = batchOrder.subList(b, Math.min(batchOrder.size(), b + config.batchSize()));
                 MultiDataSet data = cache.batch(batch);
+                double weightDecayTerm = student.graph().calcRegularizationScore(true);
                 if (epoch == firstEpoch && b == 0) {
                     Dl4jWorkarounds.quietly(() -> student.graph().fit(data));
                 } else {
                     student.graph().fit(data);
                 }
-                lossSum += student.graph().score() * batch.size();
+                // Deeplearning4j's score is (Σ losses + weight decay term) / batch size
+                lossSum += student.graph().score() * batch.size() - weightDecayTerm;
                 release(data);
                 freeTemporaries();
                 listener.batchDone(epoch, b / config.batchSize() + 1, batches);
@@ -357,7 +359,7 @@ public final class StfpmTrainer {
             List<Integer> batch = samples.subList(b, Math.min(samples.size(), b + config.batchSize()));
             MultiDataSet data = cache.batch(batch);
             // the student's inference-mode features and the loss on them: the graph's own score(data, false)
-            // computes the same, but allocates every activation afresh, several times slower
+            // adds the weight decay term and allocates every activation afresh (several times slower)
             INDArray[] features = student.features(data.getFeatures(0));
             for (double loss : PyramidMatchingLoss.perImage(data.getLabels(), features)) {
                 sum += loss;

@@ -16,7 +16,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 
 /** Training on small generated images, with a randomly initialised teacher. */
 class StfpmTrainerTest {
@@ -82,7 +81,7 @@ class StfpmTrainerTest {
         Collections.shuffle(shuffled, new Random(jumpy.seed()));
         List<Path> validation = shuffled.subList(0, 2);
         INDArray x = FeaturePyramid.images(new ImagePreprocessor(64).loadAll(validation), 64);
-        double loss = model.student().graph().score(new MultiDataSet(new INDArray[] {x}, teacher.features(x)), false);
+        double loss = StfpmTrainerTestImages.graphLoss(model.student().graph(), x, teacher.features(x));
         assertThat(loss).isCloseTo(h.bestValidationLoss(), within(1e-5 * h.bestValidationLoss()));
     }
 

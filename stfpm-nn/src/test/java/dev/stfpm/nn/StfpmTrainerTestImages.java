@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
 
-/** The generated 72 px checkerboard images of the trainer tests. */
+/** The generated 72 px checkerboard images of the trainer tests, and their independent check of a validation loss. */
 final class StfpmTrainerTestImages {
 
     private StfpmTrainerTestImages() {
@@ -30,5 +33,15 @@ final class StfpmTrainerTestImages {
             files.add(f);
         }
         return files;
+    }
+
+    /**
+     * @return the loss of a student on images as Deeplearning4j's own graph score computes it, in inference
+     *         mode: its score is (Σ losses + weight decay term) / images, and the trainer's validation loss
+     *         leaves the term out
+     */
+    static double graphLoss(ComputationGraph student, INDArray images, INDArray[] teacherFeatures) {
+        return student.score(new MultiDataSet(new INDArray[] {images}, teacherFeatures), false)
+                - student.calcRegularizationScore(true) / images.size(0);
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 
 /** Training with a validation set of the data set's own (MVTec AD 2's validation/good) instead of the 80/20 cut. */
 class StfpmTrainerValidationTest {
@@ -32,7 +31,7 @@ class StfpmTrainerValidationTest {
         assertThat(h.trainImages()).isEqualTo(4);
         assertThat(h.validationImages()).isEqualTo(2);
         INDArray x = FeaturePyramid.images(new ImagePreprocessor(64).loadAll(validation), 64);
-        double loss = model.student().graph().score(new MultiDataSet(new INDArray[] {x}, teacher.features(x)), false);
+        double loss = StfpmTrainerTestImages.graphLoss(model.student().graph(), x, teacher.features(x));
         assertThat(loss).isCloseTo(h.bestValidationLoss(), within(1e-5 * h.bestValidationLoss()));
     }
 

@@ -23,6 +23,15 @@
  *       <td>When Deeplearning4j's own training-mode batch norm is as fast (compare a training
  *       epoch without {@code installBatchNormHelper}; {@code BatchNormHelperTest} shows both
  *       compute the same).</td></tr>
+ *   <tr><td>{@code OneDnnConvolution}</td>
+ *       <td>libnd4j's {@code conv2d_bp} asks oneDNN for Winograd at batches of 16 and more (about ten
+ *       times slower than the direct algorithm on layer2's and layer3's shapes), computes the unused
+ *       gradient of the input image, and allocates every layout-converted copy afresh; together about
+ *       half of a training step. This helper calls oneDNN's primitives directly (JavaCPP's
+ *       {@code org.bytedeco:dnnl}) with the direct algorithm and buffers it keeps.</td>
+ *       <td>When libnd4j's convolutions train as fast (compare a training step with and without
+ *       {@code installOneDnnConvolution}; {@code OneDnnConvolutionTest} shows both compute the
+ *       same as Deeplearning4j's built-in code).</td></tr>
  *   <tr><td>{@code ChannelsFirst}</td>
  *       <td>oneDNN's max pooling is about seven times slower on channels-first data, while the
  *       stages train faster channels-first; the stem therefore runs channels-last and this

@@ -105,7 +105,7 @@ public final class ScoreImages implements Callable<Integer> {
         } catch (Exception e) {
             throw badInputIn(e);
         } finally {
-            session.stop();
+            spark.release(session);
         }
     }
 

@@ -23,13 +23,20 @@ public final class SparkOptions {
             + "(repeatable; as spark-submit's --conf)")
     Map<String, String> conf = new LinkedHashMap<>();
 
+    /** The session {@link #session} started, which {@link #release} stops. */
+    private SparkSession started;
+
     /**
-     * Starts (or joins) the Spark session of a command.
+     * Starts the Spark session of a command, or joins the one this JVM already runs (an application
+     * that embeds the command, a test), whose master and settings then stay as they are.
      *
      * @param appName the application's name, as the Spark UI shows it
-     * @return the session; the caller stops it
+     * @return the session, to give back with {@link #release} when done
      */
     SparkSession session(String appName) {
+        if (SparkSession.getDefaultSession().isDefined()) {
+            return SparkSession.getDefaultSession().get();
+        }
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
         if (master != null) {
             builder.master(master);
@@ -37,6 +44,20 @@ public final class SparkOptions {
             builder.master(EMBEDDED);
         }
         conf.forEach(builder::config);
-        return builder.getOrCreate();
+        SparkSession started = builder.getOrCreate();
+        this.started = started;
+        return started;
+    }
+
+    /**
+     * Stops a session {@link #session} started; leaves one it joined running.
+     *
+     * @param session the session
+     */
+    void release(SparkSession session) {
+        if (session == started) {
+            session.stop();
+            started = null;
+        }
     }
 }

@@ -35,7 +35,7 @@ final class SparkSuite implements SuiteRunner {
                     .map(category -> category.runCatching(CommandRunner.IN_PROCESS))
                     .collect();
         } finally {
-            session.stop();
+            spark.release(session);
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,10 +36,13 @@ class StfpmScorerTest {
     static Path images;
     static Path model;
     static Path calibrated;
+    /** The session every run joins (each would otherwise start and stop its own). */
+    static SparkSession spark;
 
-    /** A tiny generated category (64 × 64, 6 test images), a one-epoch model, and a copy with thresholds. */
+    /** A tiny generated category (64 × 64, 7 test images), a one-epoch model, and a copy with thresholds. */
     @BeforeAll
     static void trainTinyModels() throws IOException {
+        spark = SparkSession.builder().master("local[2]").appName("StfpmScorerTest").getOrCreate();
         Path category = tmp.resolve("fabric");
         SyntheticInspectionSet.write(SyntheticSpec.demo().withImageSize(64).withTrainImages(6).withTestGoodImages(2)
                 .withTestImagesPerDefect(1), category);
@@ -139,12 +143,12 @@ class StfpmScorerTest {
         return rows;
     }
 
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
     private static List<Row> read(Path table) {
-        SparkSession session = SparkSession.builder().master("local[1]").getOrCreate();
-        try {
-            return session.read().parquet(table.toString()).collectAsList();
-        } finally {
-            session.stop();
-        }
+        return spark.read().parquet(table.toString()).collectAsList();
     }
 }

@@ -78,14 +78,18 @@ public final class StfpmCli implements Runnable {
      *
      * @param name     the application's name, which starts its error messages
      * @param commands its commands by name: instances of picocli commands, or their {@code CommandLine}s
+     * @param out      where results and progress go
+     * @param err      where errors go
      * @param args     the arguments
      * @return the exit code: 0 success, {@value #BAD_INPUT} bad input, {@value #FAILURE} failure
      */
-    public static int run(String name, Map<String, Object> commands, String... args) {
+    public static int run(String name, Map<String, Object> commands, PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new StfpmCli());
         new ArrayList<>(cli.getSubcommands().keySet()).forEach(cli.getCommandSpec()::removeSubcommand);
         commands.forEach(cli::addSubcommand);
         cli.setCommandName(name);
+        cli.setOut(out);
+        cli.setErr(err);
         return execute(cli, args);
     }
 

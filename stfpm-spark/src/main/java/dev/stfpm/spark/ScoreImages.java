@@ -74,7 +74,7 @@ public final class ScoreImages implements Callable<Integer> {
         String[] score = new String[args.length + 1];
         score[0] = "score";
         System.arraycopy(args, 0, score, 1, args.length);
-        System.exit(StfpmSpark.run(score));
+        StfpmSpark.main(score);
     }
 
     @Override

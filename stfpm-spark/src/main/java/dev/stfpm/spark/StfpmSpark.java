@@ -2,6 +2,7 @@ package dev.stfpm.spark;
 
 import dev.stfpm.cli.BenchmarkCommand;
 import dev.stfpm.cli.StfpmCli;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -23,16 +24,18 @@ public final class StfpmSpark {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /**
      * Runs the command line without exiting, for tests and embedding.
      *
+     * @param out  where results and progress go
+     * @param err  where errors go (Spark's and the libraries' logs go to {@code System.err})
      * @param args the arguments
      * @return the exit code: 0 success, {@value StfpmCli#BAD_INPUT} bad input, {@value StfpmCli#FAILURE} failure
      */
-    public static int run(String... args) {
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         SparkSuite suite = new SparkSuite();
         CommandLine benchmark = new CommandLine(new BenchmarkCommand(suite));
         benchmark.addMixin("spark", suite.spark);
@@ -47,6 +50,6 @@ public final class StfpmSpark {
         Map<String, Object> commands = new LinkedHashMap<>();
         commands.put("score", new ScoreImages());
         commands.put("benchmark", benchmark);
-        return StfpmCli.run("stfpm-spark", commands, args);
+        return StfpmCli.run("stfpm-spark", commands, out, err, args);
     }
 }

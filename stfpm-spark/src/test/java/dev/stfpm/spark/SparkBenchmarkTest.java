@@ -40,12 +40,13 @@ class SparkBenchmarkTest {
 
         JsonNode sequential = benchmark(StfpmCli.run(concat(new String[] {"benchmark", "--root", root.toString(),
                 "--out", tmp.resolve("sequential").toString(), "--quiet"}, train)), "sequential");
-        SparkRun oneAtATime = SparkRun.of(concat(new String[] {"benchmark", "--master", "local[2]", "--conf",
-                "spark.task.cpus=2", "--root", root.toString(), "--out", tmp.resolve("one").toString()}, train));
+        String[] spark = {"--master", "local[2]", "--conf", "spark.ui.enabled=false", "--root", root.toString()};
+        SparkRun oneAtATime = SparkRun.of(concat(concat(new String[] {"benchmark", "--conf", "spark.task.cpus=2",
+            "--out", tmp.resolve("one").toString()}, spark), train));
         assertThat(oneAtATime.exit()).as(oneAtATime.stderr()).isZero();
         assertThat(oneAtATime.stdout()).contains("2 categories as Spark tasks on local[2]");
-        SparkRun together = SparkRun.of(concat(new String[] {"benchmark", "--master", "local[2]", "--root", root.toString(),
-                "--out", tmp.resolve("together").toString()}, train));
+        SparkRun together = SparkRun.of(concat(concat(new String[] {"benchmark", "--out",
+            tmp.resolve("together").toString()}, spark), train));
         assertThat(together.exit()).as(together.stderr()).isZero();
 
         JsonNode one = benchmark(oneAtATime.exit(), "one");

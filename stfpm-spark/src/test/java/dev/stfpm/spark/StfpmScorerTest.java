@@ -42,7 +42,8 @@ class StfpmScorerTest {
     /** A tiny generated category (64 × 64, 7 test images), a one-epoch model, and a copy with thresholds. */
     @BeforeAll
     static void trainTinyModels() throws IOException {
-        spark = SparkSession.builder().master("local[2]").appName("StfpmScorerTest").getOrCreate();
+        spark = SparkSession.builder().master("local[2]").appName("StfpmScorerTest").config("spark.ui.enabled", "false")
+                .getOrCreate();
         Path category = tmp.resolve("fabric");
         SyntheticInspectionSet.write(SyntheticSpec.demo().withImageSize(64).withTrainImages(6).withTestGoodImages(2)
                 .withTestImagesPerDefect(1), category);

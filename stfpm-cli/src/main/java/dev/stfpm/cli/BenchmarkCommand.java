@@ -1,6 +1,5 @@
 package dev.stfpm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stfpm.core.BadInputException;
 import dev.stfpm.eval.PaperTables;
@@ -11,14 +10,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,9 +36,8 @@ import picocli.CommandLine.Unmatched;
                     + "options (--layout, --category, --normal, …: docs/DATASETS.md) to 'stfpm test' as well.",
             "Resumable: categories whose OUT/<category>/result.json exists are skipped (--force reruns them); a killed "
                     + "run loses only the category in progress."})
-final class BenchmarkCommand implements Callable<Integer> {
+public final class BenchmarkCommand implements Callable<Integer> {
 
-    private static final Pattern MS_PER_IMAGE = Pattern.compile("([0-9.]+) ms per image");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Options of {@code train} that the benchmark sets itself. */
     private static final List<String> OWN_TRAIN_OPTIONS = List.of("--data", "--out", "--checkpoint", "--resume");
@@ -107,8 +101,21 @@ final class BenchmarkCommand implements Callable<Integer> {
     record Variant(String name, String folder, String value, java.util.Optional<PaperTables.Means> paper) {
     }
 
-    /** One category of one suite to run. */
-    private record Job(Path out, String category, List<String> extraTrainOptions, String label) {
+    /** How the categories without results run: one after another here, as Spark tasks in stfpm-spark. */
+    private final SuiteRunner runner;
+
+    /** The command of {@code stfpm benchmark}: each category's commands in child JVMs, one after another. */
+    BenchmarkCommand() {
+        this(new SequentialSuite());
+    }
+
+    /**
+     * The same command with another way of running the categories (stfpm-spark's).
+     *
+     * @param runner how the categories without results run
+     */
+    public BenchmarkCommand(SuiteRunner runner) {
+        this.runner = runner;
     }
 
     @Override
@@ -121,37 +128,38 @@ final class BenchmarkCommand implements Callable<Integer> {
         PaperTables paper = PaperTables.load();
         List<Variant> variants = ablation == null ? List.of(new Variant("", "", "", java.util.Optional.empty()))
                 : ablation.variants(paper);
-        List<Job> jobs = new ArrayList<>();
+        List<CategoryBenchmark> jobs = new ArrayList<>();
+        int count = variants.size() * suite.size();
         for (Variant v : variants) {
             for (String category : suite) {
-                jobs.add(ablation == null ? new Job(out, category, List.of(), category)
-                        : new Job(out.resolve(v.folder()), category, List.of(ablation.option, v.value()), v.name() + ": " + category));
+                String step = String.format(Locale.ROOT, "[%d/%d] ", jobs.size() + 1, count);
+                jobs.add(ablation == null ? job(out, category, List.of(), category, step)
+                        : job(out.resolve(v.folder()), category, List.of(ablation.option, v.value()),
+                                v.name() + ": " + category, step));
             }
         }
         Files.createDirectories(out);
+        List<CategoryBenchmark> pending = new ArrayList<>();
+        for (CategoryBenchmark job : jobs) {
+            if (!force && Files.isRegularFile(job.result())) {
+                ConsoleProgress.status(spec, job.step() + ": done in an earlier run, kept (--force reruns it)");
+            } else {
+                pending.add(job);
+            }
+        }
+        List<CategoryBenchmark.Outcome> outcomes = runner.run(pending, line -> ConsoleProgress.status(spec, line));
         List<BenchmarkRow> rows = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        long started = System.nanoTime();
-        int measured = 0;
-        int toMeasure = (int) jobs.stream().filter(j -> force || !Files.isRegularFile(result(j))).count();
-        for (int i = 0; i < jobs.size(); i++) {
-            Job job = jobs.get(i);
-            String step = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, jobs.size(), job.label());
-            if (!force && Files.isRegularFile(result(job))) {
-                rows.add(JSON.readValue(result(job).toFile(), BenchmarkRow.class));
-                ConsoleProgress.status(spec, step + ": done in an earlier run, kept (--force reruns it)");
-                continue;
-            }
-            double secondsPerJob = (System.nanoTime() - started) / 1e9 / Math.max(1, measured);
-            String eta = measured == 0 ? "" : ", suite ETA " + ConsoleProgress.duration(secondsPerJob * (toMeasure - measured));
-            ConsoleProgress.status(spec, step + ": training and testing" + eta);
-            try {
-                rows.add(run(job));
-            } catch (IOException e) {
+        for (CategoryBenchmark job : jobs) {
+            int ran = pending.indexOf(job);
+            if (ran < 0) {
+                rows.add(JSON.readValue(job.result().toFile(), BenchmarkRow.class));
+            } else if (outcomes.get(ran).row() != null) {
+                rows.add(outcomes.get(ran).row());
+            } else {
                 failed.add(job.label());
-                spec.commandLine().getErr().println("stfpm benchmark: " + job.label() + ": " + e.getMessage());
+                spec.commandLine().getErr().println(spec.root().name() + " benchmark: " + job.label() + ": " + outcomes.get(ran).error());
             }
-            measured++;
         }
         String options = trainOptions.isEmpty() ? "" : ", train options " + String.join(" ", trainOptions);
         List<AblationReport.Variant> studied = new ArrayList<>();
@@ -176,7 +184,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                 : "ablation.md, ablation.json and each variant's benchmark files", out);
         stdout.flush();
         if (!failed.isEmpty()) {
-            spec.commandLine().getErr().println("stfpm benchmark: " + failed.size() + " of " + jobs.size()
+            spec.commandLine().getErr().println(spec.root().name() + " benchmark: " + failed.size() + " of " + jobs.size()
                     + " failed (" + String.join(", ", failed) + "); their logs are in " + out);
             return StfpmCli.FAILURE;
         }
@@ -195,44 +203,14 @@ final class BenchmarkCommand implements Callable<Integer> {
                 r.trainPeakBytes(), r.testPeakBytes(), report);
     }
 
-    /** Trains and tests one category in child JVMs; writes and returns its result (report path relative to --out). */
-    private BenchmarkRow run(Job job) throws IOException {
-        String category = job.category();
-        Path dir = job.out().resolve(category);
-        deleteRecursively(dir); // what a killed run left of this category
-        Files.createDirectories(dir);
-        Path data = root.resolve(category);
-        Path model = dir.resolve("model.stfpm");
-        List<String> train = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", model.toString(), "--quiet"));
-        train.addAll(trainOptions);
-        train.addAll(job.extraTrainOptions());
-        ChildJvm.Result trained = ChildJvm.run(train, dir.resolve("train.log"));
-        if (trained.exit() != 0) {
-            throw new IOException("training exited " + trained.exit() + ": " + lastLine(trained.output())
-                    + " (whole log: " + dir.resolve("train.log") + ")");
-        }
-        Path testOut = dir.resolve("test");
-        List<String> test = new ArrayList<>(List.of("test", "--model", model.toString(), "--data", data.toString(),
-                "--out", testOut.toString(), "--pro-limit", Double.toString(proLimit), "--quiet"));
+    /** One category of one suite, as {@link CategoryBenchmark} runs it; its step line starts with {@code step}. */
+    private CategoryBenchmark job(Path suiteOut, String category, List<String> extraTrainOptions, String label, String step) {
+        List<String> train = new ArrayList<>(trainOptions);
+        train.addAll(extraTrainOptions);
+        List<String> test = new ArrayList<>(List.of("--pro-limit", Double.toString(proLimit)));
         test.addAll(layoutOptions());
-        ChildJvm.Result tested = ChildJvm.run(test, dir.resolve("test.log"));
-        if (tested.exit() != 0) {
-            throw new IOException("testing exited " + tested.exit() + ": " + lastLine(tested.output())
-                    + " (whole log: " + dir.resolve("test.log") + ")");
-        }
-        JsonNode metrics = JSON.readTree(testOut.resolve("metrics.json").toFile());
-        Matcher ms = MS_PER_IMAGE.matcher(tested.output());
-        BenchmarkRow row = new BenchmarkRow(category, metrics.path("image_auroc").asDouble(), number(metrics, "pixel_auroc"),
-                number(metrics, "au_pro"), trained.seconds(), ms.find() ? Double.parseDouble(ms.group(1)) : Double.NaN,
-                trained.peakBytes(), tested.peakBytes(), prefix(job.out()) + category + "/test/report.html");
-        Path tmp = Files.createTempFile(dir, "result", ".part");
-        JSON.writeValue(tmp.toFile(), row);
-        Files.move(tmp, result(job), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return row;
-    }
-
-    private static Path result(Job job) {
-        return job.out().resolve(job.category()).resolve("result.json");
+        return new CategoryBenchmark(category, label, step + label, root.resolve(category).toString(),
+                suiteOut.resolve(category).toString(), train, test, prefix(suiteOut) + category + "/test/report.html");
     }
 
     /** The categories to run: as given, checked, or every folder under the root with a {@code train} folder. */
@@ -299,28 +277,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         return layout;
     }
 
-    private static Double number(JsonNode metrics, String field) {
-        JsonNode v = metrics.path(field);
-        return v.isNumber() ? v.asDouble() : null;
-    }
-
     private static String metric(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static String lastLine(String output) {
-        List<String> lines = output.strip().lines().toList();
-        return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -15,10 +15,6 @@ import java.util.List;
  */
 final class ChildJvm {
 
-    /** What a finished child did. */
-    record Result(int exit, double seconds, long peakBytes, String output) {
-    }
-
     private ChildJvm() {
     }
 
@@ -28,7 +24,7 @@ final class ChildJvm {
      * @return its exit code, wall time, peak memory and output
      * @throws IOException if the child cannot be started or its log read
      */
-    static Result run(List<String> args, Path log) throws IOException {
+    static CommandRunner.Result run(List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -56,7 +52,7 @@ final class ChildJvm {
             throw new IOException("interrupted while running stfpm " + String.join(" ", args), e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(child.exitValue(), seconds, peak, Files.readString(log));
+        return new CommandRunner.Result(child.exitValue(), seconds, peak, Files.readString(log));
     }
 
     /** {@code VmHWM} of a live process in bytes, or 0 if it cannot be read (gone, or no /proc). */

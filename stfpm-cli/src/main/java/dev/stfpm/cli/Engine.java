@@ -1,5 +1,6 @@
 package dev.stfpm.cli;
 
+import dev.stfpm.core.BadInputException;
 import dev.stfpm.nn.AnomalyDetector;
 import dev.stfpm.nn.StfpmModel;
 import dev.stfpm.onnxruntime.OnnxRuntimeModel;
@@ -12,7 +13,7 @@ import java.util.Locale;
  * (to about 1e-6; docs/DEPLOY.md): Deeplearning4j runs the networks the model was trained with,
  * ONNX Runtime runs the graph {@code stfpm export} writes.
  */
-enum Engine {
+public enum Engine {
     /** Deeplearning4j and ND4J, the training engine. */
     DL4J,
     /** ONNX Runtime, on the model's ONNX export (made in memory, or an exported {@code .onnx} file). */
@@ -23,9 +24,14 @@ enum Engine {
      * Runtime, measured faster than Deeplearning4j at batch 1 and 32 and over a whole {@code predict}
      * (docs/DEPLOY.md), with the same maps. {@code test} and {@code demo} run the networks as trained.
      */
-    static final Engine DEFAULT = ONNXRUNTIME;
+    public static final Engine DEFAULT = ONNXRUNTIME;
     /** {@link #DEFAULT}'s name, for option descriptions. */
-    static final String DEFAULT_NAME = "onnxruntime";
+    public static final String DEFAULT_NAME = "onnxruntime";
+
+    /** Loads a model in one of its forms. */
+    private interface Loader<T> {
+        T load() throws IOException;
+    }
 
     /**
      * Opens a model file with this engine: a model written by {@code stfpm train} for either engine,
@@ -35,20 +41,38 @@ enum Engine {
      * @return the model, ready to predict
      * @throws IOException if the file cannot be read or does not suit the engine
      */
-    AnomalyDetector open(Path model) throws IOException {
-        boolean onnx = isOnnx(model);
+    public AnomalyDetector open(Path model) throws IOException {
+        return open(model.toString(), () -> StfpmModel.load(model), () -> OnnxRuntimeModel.load(model));
+    }
+
+    /**
+     * Opens the bytes of a model file (shipped to a Spark executor, read from a distributed file
+     * system) as {@link #open(Path)} opens the file.
+     *
+     * @param model the bytes of a model file or of an {@code .onnx} export
+     * @param name  the file's name or path: an {@code .onnx} name marks an export
+     * @return the model, ready to predict
+     * @throws IOException if the bytes are not a model or do not suit the engine
+     */
+    public AnomalyDetector open(byte[] model, String name) throws IOException {
+        return open(name, () -> StfpmModel.load(model, name), () -> OnnxRuntimeModel.load(model, name));
+    }
+
+    private AnomalyDetector open(String name, Loader<StfpmModel> trained, Loader<OnnxRuntimeModel> exported)
+            throws IOException {
+        boolean onnx = isOnnx(name);
         if (this == DL4J && onnx) {
-            throw new dev.stfpm.core.BadInputException(model.toString(),
+            throw new BadInputException(name,
                     "an ONNX export runs on --engine onnxruntime, or give the model file 'stfpm train' wrote");
         }
         if (this == DL4J) {
-            return StfpmModel.load(model);
+            return trained.load();
         }
         if (onnx) {
-            return OnnxRuntimeModel.load(model);
+            return exported.load();
         }
-        try (StfpmModel trained = StfpmModel.load(model)) {
-            return OnnxRuntimeModel.of(trained);
+        try (StfpmModel loaded = trained.load()) {
+            return OnnxRuntimeModel.of(loaded);
         }
     }
 
@@ -62,15 +86,15 @@ enum Engine {
 
     /**
      * @param chosen the engine the command line names, or {@code null}
-     * @param model  the model file
+     * @param model  the model file's name or path
      * @return the chosen engine, else ONNX Runtime for an {@code .onnx} file and {@link #DEFAULT} otherwise
      */
-    static Engine orDefault(Engine chosen, Path model) {
+    public static Engine orDefault(Engine chosen, String model) {
         return chosen != null ? chosen : isOnnx(model) ? ONNXRUNTIME : DEFAULT;
     }
 
-    /** @return whether a file is named as an ONNX export ({@code *.onnx}) */
-    static boolean isOnnx(Path file) {
-        return file.getFileName() != null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+    /** @return whether a file's name or path names an ONNX export ({@code *.onnx}) */
+    static boolean isOnnx(String model) {
+        return model.toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 }

@@ -75,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         OutputFiles.checkFolder(out, NAME);
         List<Target> targets = targets();
-        try (AnomalyDetector m = Engine.orDefault(engine, model).open(model)) {
+        try (AnomalyDetector m = Engine.orDefault(engine, model.toString()).open(model)) {
             predict(m, targets);
         }
         return 0;

@@ -53,7 +53,7 @@ final class ServeCommand implements Callable<Integer> {
         if (workers != null) {
             options = options.withWorkers(workers);
         }
-        AnomalyDetector m = Engine.orDefault(engine, model).open(model);
+        AnomalyDetector m = Engine.orDefault(engine, model.toString()).open(model);
         StfpmServer server;
         try {
             server = StfpmServer.start(m, options);

@@ -4,6 +4,11 @@ import dev.stfpm.nn.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,7 +50,7 @@ public final class StfpmCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: demo, train, test, predict, evaluate, calibrate, export, serve or benchmark");
+                "name a command: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     /**
@@ -64,8 +69,53 @@ public final class StfpmCli implements Runnable {
      * @return the exit code: 0 success, {@value #BAD_INPUT} bad input, {@value #FAILURE} failure
      */
     public static int run(String... args) {
-        StfpmCli app = new StfpmCli();
-        CommandLine cli = new CommandLine(app);
+        return execute(new CommandLine(new StfpmCli()), args);
+    }
+
+    /**
+     * Runs another application's commands (stfpm-spark's) as this command line runs its own: the same
+     * {@code --quiet} and {@code --verbose}, logging, one-line errors and exit codes.
+     *
+     * @param name     the application's name, which starts its error messages
+     * @param commands its commands by name: instances of picocli commands, or their {@code CommandLine}s
+     * @param out      where results and progress go
+     * @param err      where errors go
+     * @param args     the arguments
+     * @return the exit code: 0 success, {@value #BAD_INPUT} bad input, {@value #FAILURE} failure
+     */
+    public static int run(String name, Map<String, Object> commands, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new StfpmCli());
+        new ArrayList<>(cli.getSubcommands().keySet()).forEach(cli.getCommandSpec()::removeSubcommand);
+        commands.forEach(cli::addSubcommand);
+        cli.setCommandName(name);
+        cli.setOut(out);
+        cli.setErr(err);
+        return execute(cli, args);
+    }
+
+    /**
+     * Runs a command line in this JVM with its output (stdout and stderr) in a file.
+     *
+     * @param args the arguments
+     * @param log  the file
+     * @return its exit code, wall time and output (peak memory 0: the JVM's is not the command's)
+     * @throws IOException if the log cannot be written or read
+     */
+    static CommandRunner.Result runLogged(List<String> args, Path log) throws IOException {
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        long start = System.nanoTime();
+        int exit;
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
+            CommandLine cli = new CommandLine(new StfpmCli());
+            cli.setOut(out);
+            cli.setErr(out);
+            exit = execute(cli, args.toArray(String[]::new));
+        }
+        return new CommandRunner.Result(exit, (System.nanoTime() - start) / 1e9, 0, Files.readString(log));
+    }
+
+    private static int execute(CommandLine cli, String... args) {
+        StfpmCli app = cli.getCommand();
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(StfpmCli::handle);
         cli.setExecutionStrategy(parsed -> {
@@ -93,15 +143,16 @@ public final class StfpmCli implements Runnable {
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String command = cli.getCommandSpec().root().name() + " " + cli.getCommandName();
         if (cause instanceof IOException || cause instanceof IllegalArgumentException) {
-            err.println("stfpm " + cli.getCommandName() + ": " + cause.getMessage());
+            err.println(command + ": " + cause.getMessage());
             return BAD_INPUT;
         }
         if (cause instanceof TrainingDivergedException) {
-            err.println("stfpm " + cli.getCommandName() + ": " + cause.getMessage());
+            err.println(command + ": " + cause.getMessage());
             return FAILURE;
         }
-        err.println("stfpm " + cli.getCommandName() + ": failed: " + cause);
+        err.println(command + ": failed: " + cause);
         cause.printStackTrace(err);
         return FAILURE;
     }

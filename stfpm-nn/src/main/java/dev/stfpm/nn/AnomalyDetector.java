@@ -78,8 +78,7 @@ public interface AnomalyDetector extends AutoCloseable {
      * @return its map and score ({@link Prediction#image()} is {@code null})
      */
     default Prediction predict(BufferedImage image) {
-        ImagePreprocessor preprocessor = new ImagePreprocessor(config().imageSize());
-        float[] pixels = ImagePreprocessor.normalise(preprocessor.resize(ImagePreprocessor.toRgb(image)));
+        float[] pixels = new ImagePreprocessor(config().imageSize()).preprocess(image);
         return predictPreprocessed(List.of(pixels), Collections.singletonList(null)).get(0);
     }
 

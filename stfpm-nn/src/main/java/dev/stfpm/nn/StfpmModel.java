@@ -287,13 +287,32 @@ public final class StfpmModel implements AnomalyDetector {
      * @throws IOException if it cannot be read at all
      */
     public static StfpmModel load(Path file) throws IOException {
-        String source = file.toString();
         if (!Files.isRegularFile(file)) {
-            throw new BadInputException(source, "no such model file");
+            throw new BadInputException(file.toString(), "no such model file");
         }
+        try (InputStream in = Files.newInputStream(file)) {
+            return load(in, file.toString());
+        }
+    }
+
+    /**
+     * Reads a model file's bytes (shipped over a network, read from a distributed file system), as
+     * {@link #load(Path)} reads the file.
+     *
+     * @param model  the bytes of a file written by {@link #save}
+     * @param source what to call them in a message: the file's name or path
+     * @return the model
+     * @throws BadInputException if the bytes are not a model file, or one of an incompatible version
+     * @throws IOException if they cannot be read at all
+     */
+    public static StfpmModel load(byte[] model, String source) throws IOException {
+        return load(new ByteArrayInputStream(model), source);
+    }
+
+    private static StfpmModel load(InputStream file, String source) throws IOException {
         Map<String, byte[]> entries = new HashMap<>();
         ZipBudget budget = new ZipBudget(LIMIT_BYTES, source);
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+        try (ZipInputStream zip = new ZipInputStream(file)) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 entries.put(e.getName(), budget.entry(zip, e.getName()).readAllBytes());
             }
@@ -347,8 +366,8 @@ public final class StfpmModel implements AnomalyDetector {
         }
         FeaturePyramid teacher = FeaturePyramid.teacher(meta.config());
         FeaturePyramid student = FeaturePyramid.student(meta.config());
-        readParams(file, entries.get(TEACHER), TEACHER, teacher);
-        readParams(file, entries.get(STUDENT), STUDENT, student);
+        readParams(source, entries.get(TEACHER), TEACHER, teacher);
+        readParams(source, entries.get(STUDENT), STUDENT, student);
         return new StfpmModel(meta.config(), teacher, student, meta.history(), meta.calibration());
     }
 
@@ -377,7 +396,7 @@ public final class StfpmModel implements AnomalyDetector {
         zip.closeEntry();
     }
 
-    private static void readParams(Path file, byte[] bytes, String name, FeaturePyramid net) throws IOException {
+    private static void readParams(String file, byte[] bytes, String name, FeaturePyramid net) throws IOException {
         NpyArray a;
         try (InputStream in = new ByteArrayInputStream(bytes)) {
             a = Npy.read(in, file + ":" + name);

@@ -91,9 +91,32 @@ public final class OnnxRuntimeModel implements AnomalyDetector {
             throw new BadInputException(source, "no such ONNX model file");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        return open(env, () -> env.createSession(onnxFile.toString(), options()), source);
+    }
+
+    /**
+     * Opens the bytes of a model exported by {@code stfpm export} (shipped over a network, read from a
+     * distributed file system), as {@link #load(Path)} opens the file.
+     *
+     * @param onnx   the bytes of the {@code .onnx} file
+     * @param source what to call them in a message: the file's name or path
+     * @return the engine
+     * @throws BadInputException if the bytes are not an ONNX model, not an stfpm-java export, or the image form
+     */
+    public static OnnxRuntimeModel load(byte[] onnx, String source) throws IOException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        return open(env, () -> env.createSession(onnx, options()), source);
+    }
+
+    /** Creates an ONNX Runtime session. */
+    private interface SessionFactory {
+        OrtSession create() throws OrtException;
+    }
+
+    private static OnnxRuntimeModel open(OrtEnvironment env, SessionFactory factory, String source) throws IOException {
         OrtSession session;
         try {
-            session = env.createSession(onnxFile.toString(), options());
+            session = factory.create();
         } catch (OrtException e) {
             throw new BadInputException(source, "not an ONNX model ONNX Runtime can run (" + e.getMessage() + ")", e);
         }

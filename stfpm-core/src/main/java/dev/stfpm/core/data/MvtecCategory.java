@@ -24,6 +24,9 @@ import java.util.stream.Stream;
  */
 public record MvtecCategory(Path root) implements Dataset {
 
+    /** The extensions (lower case, without the dot) of the files {@link #isImage} takes for images. */
+    public static final List<String> IMAGE_EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "tif", "tiff");
+
     /** The folder name of defect-free images. */
     public static final String GOOD = "good";
 
@@ -108,8 +111,7 @@ public record MvtecCategory(Path root) implements Dataset {
      */
     public static boolean isImage(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp")
-                || n.endsWith(".tif") || n.endsWith(".tiff");
+        return IMAGE_EXTENSIONS.stream().anyMatch(e -> n.endsWith("." + e));
     }
 
     /**

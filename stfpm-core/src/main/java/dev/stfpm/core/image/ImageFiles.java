@@ -4,6 +4,7 @@ import dev.stfpm.core.BadInputException;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.SampleModel;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,18 +106,50 @@ public final class ImageFiles {
         return decode(file, what, maxWidth, maxHeight, false).image;
     }
 
+    /**
+     * Decodes an image held in memory (an upload, a row of a data set of files) as {@link #read(Path,
+     * String, int, int)} decodes a file: the same limits, subsampling and messages.
+     *
+     * @param bytes     the encoded image
+     * @param source    what to call it in a message: its file name or path
+     * @param what      what it holds, in words for the error message
+     * @param maxWidth  the widest result wanted
+     * @param maxHeight the tallest result wanted
+     * @return the decoded, possibly subsampled, image
+     * @throws BadInputException if the bytes are not in a format ImageIO decodes, or the image is
+     *                           larger than {@link #MAX_SIDE} or {@link #MAX_PIXELS}
+     */
+    public static BufferedImage read(byte[] bytes, String source, String what, int maxWidth, int maxHeight)
+            throws IOException {
+        if (maxWidth < 1 || maxHeight < 1) {
+            throw new IllegalArgumentException("maximum size must be positive: " + maxWidth + "x" + maxHeight);
+        }
+        return decode(() -> ImageIO.createImageInputStream(new ByteArrayInputStream(bytes)), source, what,
+                maxWidth, maxHeight, false).image;
+    }
+
     /** What {@link #decode} found: the size always, the image unless only the size was asked. */
     private record Decoded(Size size, BufferedImage image) {
     }
 
+    /** Opens the stream an image is decoded from. */
+    private interface Opener {
+        ImageInputStream open() throws IOException;
+    }
+
     private static Decoded decode(Path file, String what, int maxWidth, int maxHeight, boolean sizeOnly)
             throws IOException {
-        String source = file.toString();
         if (!Files.isRegularFile(file)) {
-            throw new BadInputException(source, "no such " + what + " file");
+            throw new BadInputException(file.toString(), "no such " + what + " file");
         }
+        return decode(() -> ImageIO.createImageInputStream(file.toFile()), file.toString(), what, maxWidth, maxHeight,
+                sizeOnly);
+    }
+
+    private static Decoded decode(Opener opener, String source, String what, int maxWidth, int maxHeight,
+                                  boolean sizeOnly) throws IOException {
         ImageReader reader = null;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = opener.open()) {
             if (in == null) {
                 throw new BadInputException(source, "cannot open the " + what + " file");
             }

@@ -77,7 +77,30 @@ public final class ImagePreprocessor {
      */
     public float[] load(Path file) throws IOException {
         int limit = decodeLimit();
-        return normalise(resize(toRgb(ImageFiles.read(file, "image", limit, limit))));
+        return preprocess(ImageFiles.read(file, "image", limit, limit));
+    }
+
+    /**
+     * Decodes, resizes and normalises an image held in memory, as {@link #load(Path)} does a file.
+     *
+     * @param bytes  the encoded image (PNG, JPEG, BMP, TIFF, GIF)
+     * @param source what to call it in a message: its file name or path
+     * @return {@code 3 × size × size} floats, channel-first
+     * @throws IOException if the bytes are not an image ImageIO can decode ({@link dev.stfpm.core.BadInputException})
+     */
+    public float[] load(byte[] bytes, String source) throws IOException {
+        int limit = decodeLimit();
+        return preprocess(ImageFiles.read(bytes, source, "image", limit, limit));
+    }
+
+    /**
+     * Resizes and normalises a decoded image.
+     *
+     * @param image the image, any size and type ImageIO produces
+     * @return {@code 3 × size × size} floats, channel-first
+     */
+    public float[] preprocess(BufferedImage image) {
+        return normalise(resize(toRgb(image)));
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.stfpm.eval.report;
 
+import java.io.Serializable;
+
 /**
  * One category of a benchmark suite: its metrics, what training and testing it cost, and where its
- * own report is.
+ * own report is. Serializable, so that a row can come back from a Spark task.
  *
  * @param category       the category's folder name
  * @param imageAuroc     image AUROC
@@ -15,5 +17,6 @@ package dev.stfpm.eval.report;
  * @param report         the category's HTML report, relative to the suite's output folder
  */
 public record BenchmarkRow(String category, double imageAuroc, Double pixelAuroc, Double auPro, double trainSeconds,
-                           double msPerImage, long trainPeakBytes, long testPeakBytes, String report) {
+                           double msPerImage, long trainPeakBytes, long testPeakBytes, String report)
+        implements Serializable {
 }

@@ -26,11 +26,12 @@ final class SameDiffConsole {
 
     /**
      * Runs a call with {@code System.out} captured (process-wide, for the call's duration only),
-     * then logs what it printed at DEBUG.
+     * then logs what it printed at DEBUG. One call at a time, so that two trainings in one JVM (two
+     * Spark tasks) cannot leave {@code System.out} captured by restoring each other's capture.
      *
      * @param call the call
      */
-    static void quietly(Runnable call) {
+    static synchronized void quietly(Runnable call) {
         if (LOG.isDebugEnabled()) {
             call.run();
             return;

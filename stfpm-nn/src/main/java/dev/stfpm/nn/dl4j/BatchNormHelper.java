@@ -1,6 +1,5 @@
 package dev.stfpm.nn.dl4j;
 
-import java.lang.reflect.Field;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -65,22 +64,11 @@ final class BatchNormHelper implements BatchNormalizationHelper {
         int installed = 0;
         for (Layer layer : graph.getLayers()) {
             if (layer instanceof BatchNormalization bn && bn.getHelper() != null) {
-                setHelper(bn, new BatchNormHelper());
+                HelperField.set(BatchNormalization.class, bn, new BatchNormHelper());
                 installed++;
             }
         }
         return installed;
-    }
-
-    /** Deeplearning4j offers no setter; the field is package-private. */
-    private static void setHelper(BatchNormalization layer, BatchNormalizationHelper helper) {
-        try {
-            Field field = BatchNormalization.class.getDeclaredField("helper");
-            field.setAccessible(true);
-            field.set(layer, helper);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot install the batch norm helper in this Deeplearning4j version", e);
-        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.stfpm.nn.dl4j;
 
-import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -103,7 +102,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
                     && !(stock instanceof OneDnnConvolution)) {
                 List<String> from = graph.getConfiguration().getVertexInputs().get(conv.getConfig().getLayerName());
                 boolean fedByInput = from.stream().anyMatch(inputs::contains);
-                setHelper(conv, new OneDnnConvolution(stock, !fedByInput, conv.hasBias(), buffers));
+                HelperField.set(ConvolutionLayer.class, conv,
+                        new OneDnnConvolution(stock, !fedByInput, conv.hasBias(), buffers));
                 installed++;
             }
         }
@@ -121,17 +121,6 @@ final class OneDnnConvolution implements ConvolutionHelper {
             }
         }
         return true;
-    }
-
-    /** Deeplearning4j offers no setter; the field is protected. */
-    private static void setHelper(ConvolutionLayer layer, ConvolutionHelper helper) {
-        try {
-            Field field = ConvolutionLayer.class.getDeclaredField("helper");
-            field.setAccessible(true);
-            field.set(layer, helper);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot install the convolution helper in this Deeplearning4j version", e);
-        }
     }
 
     @Override

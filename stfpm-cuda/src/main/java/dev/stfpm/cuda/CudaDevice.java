@@ -125,8 +125,21 @@ public final class CudaDevice implements AutoCloseable {
         return new DeviceBuffer(bytes);
     }
 
+    /**
+     * Copies one buffer into another on the device and waits for the copy: what a memory-bandwidth
+     * measurement times.
+     *
+     * @param source the buffer to read
+     * @param target a buffer at least as large
+     */
+    public void copy(DeviceBuffer source, DeviceBuffer target) {
+        makeCurrent();
+        source.copyTo(target);
+        cuCtxSynchronize();
+    }
+
     /** Waits until all work launched on the device has finished. */
-    public void synchronize() {
+    void synchronize() {
         makeCurrent();
         cuCtxSynchronize();
     }

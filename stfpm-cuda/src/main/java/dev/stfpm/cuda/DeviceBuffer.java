@@ -30,12 +30,8 @@ public final class DeviceBuffer implements AutoCloseable {
         return bytes;
     }
 
-    /**
-     * Copies this whole buffer into another on the same device, asynchronously ({@link CudaDevice#synchronize}).
-     *
-     * @param target a buffer at least as large
-     */
-    public void copyTo(DeviceBuffer target) {
+    /** Copies this whole buffer into another on the same device, asynchronously. */
+    void copyTo(DeviceBuffer target) {
         if (target.bytes < bytes) {
             throw new IllegalArgumentException("target holds " + target.bytes + " bytes, fewer than " + bytes);
         }

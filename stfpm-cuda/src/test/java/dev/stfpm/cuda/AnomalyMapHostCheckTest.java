@@ -14,8 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,19 +45,10 @@ class AnomalyMapHostCheckTest {
         }
     }
 
-    @Test
-    void randomFeaturesInThePapersShapes() throws Exception {
-        check(TestPyramids.paperShapes());
-    }
-
-    @Test
-    void oddShapesZeroVectorsAndEqualFeatures() throws Exception {
-        check(TestPyramids.oddShapes());
-    }
-
-    @Test
-    void realFeaturesOfBottleImages() throws Exception {
-        check(TestPyramids.bottle());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.stfpm.cuda.TestPyramids#cases")
+    void sameMapsAndScoresAsTheCpuKernel(TestPyramids.Case testCase) throws Exception {
+        check(testCase.make());
     }
 
     private void check(TestPyramids features) throws IOException, InterruptedException {

@@ -7,6 +7,8 @@ import dev.stfpm.nn.AnomalyMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,27 +47,18 @@ class CudaAnomalyMapTest {
                 .isEqualTo(3L * features.size() * features.size());
     }
 
-    @Test
-    void randomFeaturesInThePapersShapes() throws Exception {
-        check(TestPyramids.paperShapes());
-    }
-
-    @Test
-    void oddShapesZeroVectorsAndEqualFeatures() throws Exception {
-        check(TestPyramids.oddShapes());
-    }
-
-    @Test
-    void realFeaturesOfBottleImages() throws Exception {
-        check(TestPyramids.bottle());
-    }
-
-    private static void check(TestPyramids features) throws CudaUnavailableException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.stfpm.cuda.TestPyramids#cases")
+    void sameMapsAndScoresAsTheCpuKernel(TestPyramids.Case testCase) throws Exception {
         if (unavailable != null) {
-            String reason = "skipped CudaAnomalyMapTest (" + features.name() + "): " + unavailable.getMessage();
+            String reason = "skipped CudaAnomalyMapTest: " + unavailable.getMessage();
             System.out.println("[stfpm] " + reason);
             assumeTrue(false, reason);
         }
+        check(testCase.make());
+    }
+
+    private static void check(TestPyramids features) throws CudaUnavailableException {
         try (CudaAnomalyMap gpu = CudaAnomalyMap.open(features.teacher().length, features.size())) {
             CudaAnomalyMap.Result result = gpu.compute(features.teacher(), features.student());
             double difference = MapComparison.assertSameAsCpu(features, result.maps().data().asFloat(), result.scores());

@@ -8,6 +8,8 @@ import dev.stfpm.nn.onnx.Teacher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,6 +24,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param size    the map's side
  */
 record TestPyramids(String name, INDArray[] teacher, INDArray[] student, int size) {
+
+    /** A case, made when its test runs (so that a missing {@code ../shared} skips only the real one). */
+    interface Case {
+        TestPyramids make() throws IOException;
+    }
+
+    /** @return the three cases, named, for {@code @MethodSource("dev.stfpm.cuda.TestPyramids#cases")} */
+    static Stream<Named<Case>> cases() {
+        return Stream.of(Named.of("random, paper shapes", TestPyramids::paperShapes),
+                Named.of("random, odd shapes, zero vector, equal features", TestPyramids::oddShapes),
+                Named.of("real, bottle", TestPyramids::bottle));
+    }
 
     /** @return the paper's three levels at 256 × 256 (64 × 64 × 64, 128 × 32 × 32, 256 × 16 × 16), two images of noise */
     static TestPyramids paperShapes() {

@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code anomalyMap}: what a caller pays, maps and scores from features in host memory; on
- *       CUDA that includes the copies to the device and back.</li>
+ *       CUDA that is {@link CudaAnomalyMap#compute}: allocating device memory, the copies to the
+ *       device and back, and the kernels.</li>
  *   <li>{@code kernel}: CUDA only, the kernels on features already on the device (on the CPU there
  *       is nothing to copy, and it times the same as {@code anomalyMap}).</li>
  *   <li>{@code copy}: the memory bandwidth, copying {@link #COPY_BYTES} from one buffer to another

@@ -1,7 +1,6 @@
 package dev.stfpm.bench;
 
 import dev.stfpm.core.StfpmConfig;
-import dev.stfpm.nn.AnomalyMap;
 import dev.stfpm.nn.FeaturePyramid;
 import dev.stfpm.nn.StfpmModel;
 import dev.stfpm.nn.TrainingHistory;
@@ -30,9 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * update) against cached teacher features, plus the teacher forward that caching saves. Weights are
  * random: speed does not depend on their values. Each benchmark calls the library's own code:
  * {@code inference} is {@link StfpmModel#anomalyMaps}, {@code trainingStep} the student graph's
- * {@code fit} that {@code StfpmTrainer} runs per mini-batch; {@code studentForward} (unfolded),
- * {@code teacherForward} and {@code anomalyMap} time parts of {@code inference} through the public
- * {@link FeaturePyramid} and {@link AnomalyMap} methods. Divide by {@code batch} for per-image figures.
+ * {@code fit} that {@code StfpmTrainer} runs per mini-batch; {@code studentForward} (unfolded) and
+ * {@code teacherForward} time parts of {@code inference} through the public {@link FeaturePyramid}
+ * methods; the anomaly map alone is {@link AnomalyMapBenchmark}'s. Divide by {@code batch} for
+ * per-image figures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,25 +47,21 @@ public class NetworkBenchmark {
 
     private FeaturePyramid teacher;
     private FeaturePyramid student;
-    private AnomalyMap anomalyMap;
     private StfpmModel model;
     private INDArray images;
     private MultiDataSet trainingBatch;
     private INDArray[] teacherFeatures;
-    private INDArray[] studentFeatures;
 
     @Setup(Level.Trial)
     public void setUp() {
         StfpmConfig config = StfpmConfig.paper();
         teacher = FeaturePyramid.teacher(config);
         student = FeaturePyramid.student(config);
-        anomalyMap = new AnomalyMap(3, config.imageSize());
         model = new StfpmModel(config, teacher, student,
                 new TrainingHistory("random", 0, 0, "random", "-", List.of(), 0, 0, "-", "benchmark", 0), null);
         Nd4j.getRandom().setSeed(7);
         images = Nd4j.randn(DataType.FLOAT, batch, config.imageSize(), config.imageSize(), 3);
         teacherFeatures = teacher.features(images);
-        studentFeatures = student.features(images);
         trainingBatch = new MultiDataSet(new INDArray[] {images}, teacherFeatures);
     }
 
@@ -86,12 +82,6 @@ public class NetworkBenchmark {
     @Benchmark
     public INDArray[] studentForward() {
         return student.features(images);
-    }
-
-    /** @return Eq. 4 alone, from precomputed features */
-    @Benchmark
-    public INDArray anomalyMap() {
-        return anomalyMap.compute(teacherFeatures, studentFeatures);
     }
 
     /** @return the teacher's features of a batch (what the training cache saves per step) */

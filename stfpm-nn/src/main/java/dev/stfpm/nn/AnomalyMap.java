@@ -45,14 +45,10 @@ public final class AnomalyMap {
      * @return {@code [N, S, S]} anomaly maps
      */
     public INDArray compute(INDArray[] teacher, INDArray[] student) {
-        if (teacher.length != levels || student.length != levels) {
-            throw new IllegalArgumentException("expected " + levels + " pyramid levels, got "
-                    + teacher.length + " teacher and " + student.length + " student feature maps");
-        }
-        int images = (int) teacher[0].size(0);
+        int images = checkFeatures(levels, teacher, student);
         Level[] level = new Level[levels];
         for (int l = 0; l < levels; l++) {
-            level[l] = Level.of(l, teacher[l], student[l], images, size);
+            level[l] = Level.of(teacher[l], student[l], size);
         }
         int pixels = size * size;
         float[] maps = new float[images * pixels];
@@ -67,6 +63,34 @@ public final class AnomalyMap {
             }
         });
         return Nd4j.create(maps, new long[] {images, size, size}, 'c');
+    }
+
+    /**
+     * Checks that teacher and student features are a pyramid of {@code levels} pairs of equal
+     * {@code [N, C, H, W]} shapes, {@code N} the same at every level: the input of {@link #compute}
+     * and of any other implementation of Eq. 4.
+     *
+     * @param levels  the number of pyramid levels expected
+     * @param teacher the teacher's features, one array per level
+     * @param student the student's features
+     * @return {@code N}, the batch size
+     * @throws IllegalArgumentException if they are not
+     */
+    public static int checkFeatures(int levels, INDArray[] teacher, INDArray[] student) {
+        if (teacher.length != levels || student.length != levels) {
+            throw new IllegalArgumentException("expected " + levels + " pyramid levels, got "
+                    + teacher.length + " teacher and " + student.length + " student feature maps");
+        }
+        long images = teacher[0].size(0);
+        for (int l = 0; l < levels; l++) {
+            if (teacher[l].rank() != 4 || !Arrays.equals(teacher[l].shape(), student[l].shape())
+                    || teacher[l].size(0) != images) {
+                throw new IllegalArgumentException("level " + l + ": teacher features "
+                        + Arrays.toString(teacher[l].shape()) + " and student features "
+                        + Arrays.toString(student[l].shape()) + " must both be [" + images + ", C, H, W]");
+            }
+        }
+        return (int) images;
     }
 
     /**
@@ -86,13 +110,7 @@ public final class AnomalyMap {
     private record Level(float[] teacher, float[] student, int channels, int height, int width, Resampling rows,
                          Resampling cols) {
 
-        static Level of(int index, INDArray teacher, INDArray student, int images, int size) {
-            if (teacher.rank() != 4 || !Arrays.equals(teacher.shape(), student.shape())
-                    || teacher.size(0) != images) {
-                throw new IllegalArgumentException("level " + index + ": teacher features "
-                        + Arrays.toString(teacher.shape()) + " and student features "
-                        + Arrays.toString(student.shape()) + " must both be [" + images + ", C, H, W]");
-            }
+        static Level of(INDArray teacher, INDArray student, int size) {
             int h = (int) teacher.size(2);
             int w = (int) teacher.size(3);
             return new Level(Dl4jWorkarounds.toHeap(teacher), Dl4jWorkarounds.toHeap(student), (int) teacher.size(1), h, w,

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
@@ -54,8 +55,9 @@ final class BatchNormHelper implements BatchNormalizationHelper {
     private INDArray ones;
 
     /**
-     * Replaces the helper of every batch norm layer of a network by a new {@code BatchNormHelper}.
-     * Layers whose helper was switched off (see {@link OneDnn}) keep Deeplearning4j's built-in code.
+     * Replaces the oneDNN helper of every batch norm layer of a network by a new {@code BatchNormHelper}.
+     * Layers whose helper was switched off (see {@link OneDnn}) keep Deeplearning4j's built-in code,
+     * and layers with another backend's helper (cuDNN, under ND4J's CUDA backend) keep theirs.
      *
      * @param graph an initialised network
      * @return how many layers got the helper
@@ -63,7 +65,7 @@ final class BatchNormHelper implements BatchNormalizationHelper {
     static int install(ComputationGraph graph) {
         int installed = 0;
         for (Layer layer : graph.getLayers()) {
-            if (layer instanceof BatchNormalization bn && bn.getHelper() != null) {
+            if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof MKLDNNBatchNormHelper) {
                 HelperField.set(BatchNormalization.class, bn, new BatchNormHelper());
                 installed++;
             }

@@ -28,6 +28,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -83,8 +84,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
     }
 
     /**
-     * Gives every convolution layer of an initialised network that runs on oneDNN this backward pass.
-     * Layers without a oneDNN helper, and all layers if oneDNN's Java bindings cannot be loaded,
+     * Gives every convolution layer of an initialised network that runs on Deeplearning4j's oneDNN
+     * helper this class instead. Layers with another helper (cuDNN) or none, and all layers if oneDNN's Java bindings cannot be loaded,
      * keep what they have.
      *
      * @param graph an initialised network
@@ -98,8 +99,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         Buffers buffers = new Buffers();
         int installed = 0;
         for (Layer layer : graph.getLayers()) {
-            if (layer instanceof ConvolutionLayer conv && conv.getHelper() instanceof ConvolutionHelper stock
-                    && !(stock instanceof OneDnnConvolution)) {
+            if (layer instanceof ConvolutionLayer conv && conv.getHelper() instanceof MKLDNNConvHelper stock) {
                 List<String> from = graph.getConfiguration().getVertexInputs().get(conv.getConfig().getLayerName());
                 boolean fedByInput = from.stream().anyMatch(inputs::contains);
                 HelperField.set(ConvolutionLayer.class, conv,

@@ -85,8 +85,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
     /**
      * Gives every convolution layer of an initialised network that runs on Deeplearning4j's oneDNN
-     * helper this class instead. Layers with another helper (cuDNN) or none, and all layers if oneDNN's Java bindings cannot be loaded,
-     * keep what they have.
+     * helper this class instead. Layers with another helper (cuDNN) or none, and all layers if oneDNN's
+     * Java bindings cannot be loaded, keep what they have.
      *
      * @param graph an initialised network
      * @return how many layers got it
@@ -388,23 +388,16 @@ final class OneDnnConvolution implements ConvolutionHelper {
         Plan(INDArray input, INDArray weights, INDArray delta, int[] strides, int[] pad, int[] dilation,
              CNN2DFormat format, boolean withBias, boolean inputGradient) {
             Geometry g = new Geometry(dims(input, format), weights.shape(), dims(delta, format), strides, pad, dilation);
-            long[] x = g.x;
-            long[] y = g.y;
-            long[] w = g.w;
-            long[] stride = g.stride;
-            long[] dil = g.dilation;
-            long[] padL = g.padL;
-            long[] padR = g.padR;
             memory.desc bias = withBias ? g.bias() : new memory.desc();
             convolution_forward.primitive_desc hint = new convolution_forward.primitive_desc(
                     new convolution_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                            any(x), any(w), bias, any(y), stride, dil, padL, padR), cpu);
+                            any(g.x), any(g.w), bias, any(g.y), g.stride, g.dilation, g.padL, g.padR), cpu);
             primitive_attr attr = new primitive_attr();
             attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
 
             convolution_backward_weights.primitive_desc bw = new convolution_backward_weights.primitive_desc(
-                    new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, any(x), any(w), bias, any(y),
-                            stride, dil, padL, padR), attr, cpu, hint);
+                    new convolution_backward_weights.desc(dnnl.algorithm.convolution_direct, any(g.x), any(g.w), bias, any(g.y),
+                            g.stride, g.dilation, g.padL, g.padR), attr, cpu, hint);
             backwardWeights = new convolution_backward_weights(bw);
             weightsScratch = bw.scratchpad_desc();
             src = new Operand("src", activation(input, format), bw.src_desc(), false);
@@ -412,7 +405,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
             gradWeights = new Operand("gradWeights", strided(weights), bw.diff_weights_desc(), true);
             gradBias = withBias ? new memory(bias, cpu, (Pointer) null) : null;
 
-            LOG.debug("convolution {} backward weights: {}", Arrays.toString(w), bw.impl_info_str().getString());
+            LOG.debug("convolution {} backward weights: {}", Arrays.toString(g.w), bw.impl_info_str().getString());
             if (!inputGradient) {
                 backwardData = null;
                 dataScratch = null;
@@ -423,8 +416,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
                 return;
             }
             convolution_backward_data.primitive_desc bd = new convolution_backward_data.primitive_desc(
-                    new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, any(x), any(w), any(y),
-                            stride, dil, padL, padR), attr, cpu, hint);
+                    new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, any(g.x), any(g.w), any(g.y),
+                            g.stride, g.dilation, g.padL, g.padR), attr, cpu, hint);
             backwardData = new convolution_backward_data(bd);
             dataScratch = bd.scratchpad_desc();
             weightsForData = new Operand("weights", strided(weights), bd.weights_desc(), false);
@@ -432,7 +425,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
             deltaForData = new Operand(shareDelta ? "delta" : "deltaForData", activation(delta, format),
                     bd.diff_dst_desc(), false);
             gradInput = new Operand("gradInput", activation(input, format), bd.diff_src_desc(), true);
-            LOG.debug("convolution {} backward data: {}", Arrays.toString(w), bd.impl_info_str().getString());
+            LOG.debug("convolution {} backward data: {}", Arrays.toString(g.w), bd.impl_info_str().getString());
         }
 
         static long[] dims(INDArray a, CNN2DFormat format) {

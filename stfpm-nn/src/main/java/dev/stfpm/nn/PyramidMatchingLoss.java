@@ -1,6 +1,7 @@
 package dev.stfpm.nn;
 
 import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
+import java.util.Arrays;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -54,9 +55,9 @@ public class PyramidMatchingLoss extends SameDiffOutputLayer {
         double[] loss = new double[n];
         for (int level = 0; level < teacher.length; level++) {
             long[] shape = teacher[level].shape();
-            if (!java.util.Arrays.equals(shape, student[level].shape())) {
-                throw new IllegalArgumentException("level " + level + ": teacher features " + java.util.Arrays.toString(shape)
-                        + ", student features " + java.util.Arrays.toString(student[level].shape()));
+            if (!Arrays.equals(shape, student[level].shape())) {
+                throw new IllegalArgumentException("level " + level + ": teacher features " + Arrays.toString(shape)
+                        + ", student features " + Arrays.toString(student[level].shape()));
             }
             int channels = (int) shape[1];
             int positions = (int) (shape[2] * shape[3]);

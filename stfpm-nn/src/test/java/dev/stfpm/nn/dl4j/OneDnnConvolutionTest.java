@@ -3,7 +3,6 @@ package dev.stfpm.nn.dl4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.lang.reflect.Field;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
@@ -59,19 +58,17 @@ class OneDnnConvolutionTest {
     }
 
     /** The network with every convolution on Deeplearning4j's built-in code. */
-    private static ComputationGraph builtIn(CNN2DFormat format) throws ReflectiveOperationException {
+    private static ComputationGraph builtIn(CNN2DFormat format) {
         ComputationGraph net = network(format);
-        Field helper = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helper");
-        helper.setAccessible(true);
         for (String name : CONVOLUTIONS) {
-            helper.set(net.getLayer(name), null);
+            HelperField.set(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, net.getLayer(name), null);
         }
         return net;
     }
 
     @ParameterizedTest
     @EnumSource(CNN2DFormat.class)
-    void matchesTheBuiltInConvolution(CNN2DFormat format) throws ReflectiveOperationException {
+    void matchesTheBuiltInConvolution(CNN2DFormat format) {
         ComputationGraph reference = builtIn(format);
         ComputationGraph direct = network(format);
         assertThat(OneDnnConvolution.install(direct)).isEqualTo(CONVOLUTIONS.length);

@@ -124,7 +124,7 @@ public final class FeaturePyramid {
                 .seed(config.seed())
                 .dataType(DataType.FLOAT)
                 .convolutionMode(ConvolutionMode.Truncate)
-                .cacheMode(CacheMode.DEVICE)
+                .cacheMode(CacheMode.NONE) // no copy of each convolution's output: see Dl4jWorkarounds.installOneDnnConvolution
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
     }

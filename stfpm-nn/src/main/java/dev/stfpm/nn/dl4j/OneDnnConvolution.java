@@ -34,6 +34,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -72,14 +73,20 @@ final class OneDnnConvolution implements ConvolutionHelper {
     private final Buffers buffers;
     /** Whether the layer adds a bias (Deeplearning4j passes zeros when it has none). */
     private final boolean hasBias;
+    /** Whether the layer's activation is the identity, whose derivative needs only the output's shape. */
+    private final boolean identity;
+    /** The output of the layer's last forward pass, for the backward pass that follows it (see {@link #preOutput}). */
+    private INDArray lastOutput;
     /** Primitives and memory objects per input shape (the last batch of an epoch may be smaller). */
     private final Map<String, Plan> plans = new HashMap<>();
     private final Map<String, ForwardPlan> forwardPlans = new HashMap<>();
 
-    private OneDnnConvolution(ConvolutionHelper stock, boolean inputGradient, boolean hasBias, Buffers buffers) {
+    private OneDnnConvolution(ConvolutionHelper stock, boolean inputGradient, boolean hasBias, boolean identity,
+                              Buffers buffers) {
         this.stock = stock;
         this.inputGradient = inputGradient;
         this.hasBias = hasBias;
+        this.identity = identity;
         this.buffers = buffers;
     }
 
@@ -102,8 +109,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
             if (layer instanceof ConvolutionLayer conv && conv.getHelper() instanceof MKLDNNConvHelper stock) {
                 List<String> from = graph.getConfiguration().getVertexInputs().get(conv.getConfig().getLayerName());
                 boolean fedByInput = from.stream().anyMatch(inputs::contains);
+                boolean identity = conv.layerConf().getActivationFn() instanceof ActivationIdentity;
                 HelperField.set(ConvolutionLayer.class, conv,
-                        new OneDnnConvolution(stock, !fedByInput, conv.hasBias(), buffers));
+                        new OneDnnConvolution(stock, !fedByInput, conv.hasBias(), identity, buffers));
                 installed++;
             }
         }
@@ -133,6 +141,15 @@ final class OneDnnConvolution implements ConvolutionHelper {
         return Map.of();
     }
 
+    /**
+     * The layer's output. Deeplearning4j asks for it twice per training step: in the forward pass, and
+     * again at the start of the backward pass, to apply the derivative of the layer's activation
+     * function. Unless the network's {@link org.deeplearning4j.nn.conf.CacheMode} keeps a copy of every
+     * convolution's output for that (at batch 32 and 256 px, 410 MB more), the convolution runs a second
+     * time. For the identity activation, whose derivative only checks the output's shape, the backward
+     * pass (recognised by its workspace for activation gradients) gets the forward pass's output back
+     * instead.
+     */
     @Override
     public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
                               AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
@@ -148,10 +165,15 @@ final class OneDnnConvolution implements ConvolutionHelper {
         long outW = (x[3] + 2L * pad[1] - ((w[3] - 1) * dilation[1] + 1)) / strides[1] + 1;
         long[] outShape = format == CNN2DFormat.NCHW ? new long[] {x[0], w[0], outH, outW}
                 : new long[] {x[0], outH, outW, w[0]};
+        if (identity && lastOutput != null && workspaceMgr.hasConfiguration(ArrayType.ACTIVATION_GRAD)
+                && Arrays.equals(lastOutput.shape(), outShape)) {
+            return lastOutput;
+        }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape, 'c');
         ForwardPlan plan = forwardPlans.computeIfAbsent(format + Arrays.toString(input.shape()),
                 k -> new ForwardPlan(input, weights, out, strides, pad, dilation, format, hasBias));
         plan.run(input, weights, hasBias ? bias : null, out, buffers);
+        lastOutput = out;
         return out;
     }
 
@@ -178,6 +200,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray gradAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
         plan.run(input, weights, delta, inputGradient ? gradAtInput : null, weightGradView,
                 withBias ? biasGradView : null, buffers);
+        lastOutput = null;
         Gradient g = new DefaultGradient();
         if (withBias) {
             g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);

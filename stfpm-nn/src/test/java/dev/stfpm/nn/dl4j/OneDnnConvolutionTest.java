@@ -12,10 +12,16 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
@@ -109,5 +115,41 @@ class OneDnnConvolutionTest {
                         .as("%s at batch %d", name, batch).isLessThan(1e-5);
             }
         }
+    }
+
+    /**
+     * Deeplearning4j asks a convolution for its output again when the backward pass starts (for the
+     * activation's derivative). A layer with the identity activation gets its forward pass's output
+     * back instead of a second convolution; one with a ReLU, whose derivative reads the values, gets
+     * them computed again.
+     */
+    @Test
+    void theBackwardPassGetsAnIdentityLayersForwardOutputBackInsteadOfConvolvingAgain() {
+        ComputationGraph net = network(CNN2DFormat.NHWC);
+        OneDnnConvolution.install(net);
+        LayerWorkspaceMgr forward = LayerWorkspaceMgr.noWorkspaces();
+        LayerWorkspaceMgr backward = LayerWorkspaceMgr.builder().defaultNoWorkspace()
+                .with(ArrayType.ACTIVATION_GRAD, "activation gradients", WorkspaceConfiguration.builder().build())
+                .build();
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 5, 5, 32);
+        INDArray pointwise = output(net, "pointwise", x, forward);
+        assertThat(output(net, "pointwise", x, backward)).isSameAs(pointwise);
+
+        INDArray y = Nd4j.randn(DataType.FLOAT, 2, 10, 9, 16);
+        INDArray strided = output(net, "strided", y, forward);
+        INDArray again = output(net, "strided", y, backward);
+        assertThat(again).isNotSameAs(strided);
+        assertThat(again.equalsWithEps(strided, 0)).isTrue();
+    }
+
+    private static INDArray output(ComputationGraph net, String name, INDArray input, LayerWorkspaceMgr workspaces) {
+        org.deeplearning4j.nn.layers.convolution.ConvolutionLayer layer =
+                (org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) net.getLayer(name);
+        ConvolutionLayer conf = (ConvolutionLayer) layer.getConfig();
+        INDArray bias = layer.hasBias() ? layer.getParam("b") : Nd4j.zeros(DataType.FLOAT, 1, conf.getNOut());
+        return ((ConvolutionHelper) layer.getHelper()).preOutput(input, layer.getParam("W"), bias, conf.getKernelSize(), conf.getStride(),
+                conf.getPadding(), AlgoMode.PREFER_FASTEST, null, ConvolutionMode.Truncate, conf.getDilation(),
+                CNN2DFormat.NHWC, workspaces);
     }
 }

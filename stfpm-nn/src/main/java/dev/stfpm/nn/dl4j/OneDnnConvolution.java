@@ -145,7 +145,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
      * The layer's output. Deeplearning4j asks for it twice per training step: in the forward pass, and
      * again at the start of the backward pass, to apply the derivative of the layer's activation
      * function. Unless the network's {@link org.deeplearning4j.nn.conf.CacheMode} keeps a copy of every
-     * convolution's output for that (at batch 32 and 256 px, 410 MB more), the convolution runs a second
+     * convolution's output for that (at batch 32 and 256 px, 394 MiB more), the convolution runs a second
      * time. For the identity activation, whose derivative only checks the output's shape, the backward
      * pass (recognised by its workspace for activation gradients) gets the forward pass's output back
      * instead.

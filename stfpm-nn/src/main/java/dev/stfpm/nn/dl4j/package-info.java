@@ -28,7 +28,9 @@
  *       times slower than the direct algorithm on layer2's and layer3's shapes), computes the unused
  *       gradient of the input image, and allocates every layout-converted copy afresh; together about
  *       half of a training step. This helper calls oneDNN's primitives directly (JavaCPP's
- *       {@code org.bytedeco:dnnl}) with the direct algorithm and buffers it keeps.</td>
+ *       {@code org.bytedeco:dnnl}) with the direct algorithm and buffers it keeps. It also hands
+ *       the backward pass the forward output it asks for again, where Deeplearning4j would
+ *       convolve a second time or keep a copy of every output ({@code CacheMode}).</td>
  *       <td>When libnd4j's convolutions train as fast (compare a training step with and without
  *       {@code installOneDnnConvolution}; {@code OneDnnConvolutionTest} shows both compute the
  *       same as Deeplearning4j's built-in code).</td></tr>
@@ -57,7 +59,7 @@
  * <p>Only {@code Dl4jWorkarounds} is meant to be called. {@code SgdMomentum} and
  * {@code ChannelsFirst} are public, with no-argument constructors, only because Deeplearning4j's
  * JSON configuration names updaters and preprocessors by class and creates them reflectively; the
- * other classes are package-private. docs/DESIGN.md ("oneDNN on CPU", "Memory") has the
+ * other classes are package-private. docs/DESIGN.md ("oneDNN on CPU", "Memory of a step", "Memory") has the
  * measurements behind each.
  */
 package dev.stfpm.nn.dl4j;

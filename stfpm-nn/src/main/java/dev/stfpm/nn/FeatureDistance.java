@@ -37,13 +37,12 @@ public final class FeatureDistance {
      */
     public static SDVariable perPosition(SameDiff sd, SDVariable teacher, SDVariable student) {
         SDVariable diff = normalised(sd, teacher).sub(normalised(sd, student));
-        return diff.mul(diff).sum(CHANNEL).mul(0.5); // Eq. 1
+        return sd.squaredNorm(diff, false, CHANNEL).mul(0.5); // Eq. 1
     }
 
     /** Divides each position's channel vector by {@code max(‖x‖, EPS)}. */
     private static SDVariable normalised(SameDiff sd, SDVariable x) {
-        SDVariable squaredNorm = x.mul(x).sum(true, CHANNEL);
-        SDVariable norm = sd.math.sqrt(sd.math.max(squaredNorm, sd.constant(EPS * EPS).castTo(x.dataType())));
+        SDVariable norm = sd.math.max(x.norm2(true, CHANNEL), sd.constant(EPS).castTo(x.dataType()));
         return x.div(norm);
     }
 

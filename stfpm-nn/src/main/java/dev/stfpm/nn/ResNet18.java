@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -160,7 +159,7 @@ public final class ResNet18 {
 
         String convBnRelu(String conv, String bn, String relu, String in, int cin, int cout, int k, int stride, int pad) {
             String x = convBn(conv, bn, in, cin, cout, k, stride, pad);
-            g.addLayer(relu, new ActivationLayer(Activation.RELU), x);
+            g.addLayer(relu, Dl4jWorkarounds.relu(), x); // in place: only the ReLU reads the batch norm's output
             return relu;
         }
 
@@ -174,7 +173,7 @@ public final class ResNet18 {
             }
             g.addVertex(prefix + ".add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, shortcut);
             String out = outName != null ? outName : prefix + ".relu2";
-            g.addLayer(out, new ActivationLayer(Activation.RELU), prefix + ".add");
+            g.addLayer(out, Dl4jWorkarounds.relu(), prefix + ".add"); // in place: only the ReLU reads the sum
             return out;
         }
     }

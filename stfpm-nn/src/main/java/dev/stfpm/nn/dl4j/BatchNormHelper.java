@@ -158,7 +158,8 @@ final class BatchNormHelper implements BatchNormalizationHelper {
         INDArray x2 = view.data(x);
         INDArray dy2 = view.data(dy);
         double[] sumDy = view.channelSums(dy2, ones(view));
-        double[] sumDyX = view.channelDots(dy2, x2, ones(view), workspaceMgr);
+        INDArray bx = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape());
+        double[] sumDyX = view.channelDots(dy2, x2, ones(view), bx); // bx: scratch here, overwritten below
         double[] g = gamma.reshape(gamma.length()).toDoubleVector();
         int c = g.length;
         double n = view.valuesPerChannel();
@@ -181,7 +182,6 @@ final class BatchNormHelper implements BatchNormalizationHelper {
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape());
         INDArray dx2 = view.data(dx);
-        INDArray bx = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(), x2.shape());
         int axis = view.channelAxis();
         Nd4j.exec(new BroadcastMulOp(dy2, view.broadcastVector(a), dx2, axis));
         Nd4j.exec(new BroadcastMulOp(x2, view.broadcastVector(b), bx, axis));
@@ -267,12 +267,12 @@ final class BatchNormHelper implements BatchNormalizationHelper {
             return ones.mmul(squares).toDoubleVector();
         }
 
-        double[] channelDots(INDArray a, INDArray b, INDArray ones, LayerWorkspaceMgr ws) {
+        /** Per-channel dot products of two arrays in the {@link #data} shape; {@code scratch}, of that shape, is overwritten. */
+        double[] channelDots(INDArray a, INDArray b, INDArray ones, INDArray scratch) {
             if (channelsFirst) {
                 return sumOverImages(Nd4j.getExecutioner().exec(new Dot(a, b, 1)).toDoubleVector());
             }
-            INDArray products = ws.createUninitialized(ArrayType.BP_WORKING_MEM, a.dataType(), a.shape());
-            products.assign(a).muli(b);
+            INDArray products = scratch.assign(a).muli(b);
             return ones.mmul(products).toDoubleVector();
         }
 

@@ -1,6 +1,7 @@
 package dev.stfpm.nn.dl4j;
 
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -16,7 +17,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * <ol>
  *   <li>{@link #enableOneDnn()} before a network is built;</li>
- *   <li>{@link #channelsFirst()} and {@link #sgdMomentum} while configuring it;</li>
+ *   <li>{@link #channelsFirst()}, {@link #relu()} and {@link #sgdMomentum} while configuring it;</li>
  *   <li>{@link #installOneDnnConvolution} once a network is initialised, and
  *       {@link #installBatchNormHelper} once a network that trains is;</li>
  *   <li>{@link #quietly} around the first training step, {@link #release} on arrays as soon as they
@@ -56,6 +57,14 @@ public final class Dl4jWorkarounds {
      */
     public static IUpdater sgdMomentum(double learningRate, double momentum) {
         return new SgdMomentum(learningRate, momentum);
+    }
+
+    /**
+     * @return a ReLU layer that overwrites its input with its output (one stored tensor less per ReLU in
+     *         training); only for an input that no other layer reads
+     */
+    public static Layer relu() {
+        return new InPlaceRelu();
     }
 
     /**

@@ -97,8 +97,8 @@ public final class Dl4jWorkarounds {
      * layout-converted copy in buffers that are kept rather than allocated afresh (a training step
      * about twice as fast, inference faster too). The backward pass gets each convolution's forward
      * output back instead of recomputing it, so the networks need no {@code CacheMode} copy of it
-     * (they are built with {@code CacheMode.NONE}: 394 MiB less at batch 32). Layers without a oneDNN helper, and every layer where
-     * oneDNN's Java bindings cannot be loaded, keep what they have.
+     * (they are built with {@code CacheMode.NONE}: 394 MiB less at batch 32). Layers without a oneDNN
+     * helper, and every layer where oneDNN's Java bindings cannot be loaded, keep what they have.
      *
      * @param graph an initialised network
      * @return how many layers got it

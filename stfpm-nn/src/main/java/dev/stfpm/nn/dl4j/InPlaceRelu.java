@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * A ReLU layer that overwrites its input with its output, as PyTorch's {@code ReLU(inplace=True)}
  * in torchvision's ResNet does. Deeplearning4j's {@link ActivationLayer} copies its input in training
  * (to keep it for the backward pass) and copies it again in the backward pass: at batch 32 and 256 px
- * that is one more stored tensor per ReLU (352 MiB for the trunk up to layer3) and two gradient-sized
- * temporaries each.
+ * that is one more stored tensor per ReLU (352 MiB of them for the trunk up to layer3) and two
+ * gradient-sized temporaries each.
  *
  * <p>The ReLU's output serves its backward pass as well as its input would: it is positive exactly where
  * the input was. Only for inputs that no other layer reads (a batch norm's or a residual sum's output

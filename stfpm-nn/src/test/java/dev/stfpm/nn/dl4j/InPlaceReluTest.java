@@ -57,7 +57,7 @@ class InPlaceReluTest {
     }
 
     @Test
-    void trainsExactlyLikeDeeplearning4jsReluWithoutCopyingItsInput() {
+    void trainsExactlyLikeDeeplearning4jsRelu() {
         ComputationGraph stock = block(false);
         ComputationGraph inPlace = block(true);
         assertThat(inPlace.params()).isEqualTo(stock.params());

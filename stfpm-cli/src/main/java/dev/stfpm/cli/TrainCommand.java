@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--cache-memory", converter = ByteSize.class, paramLabel = "SIZE",
             description = "most memory for the teacher features computed once before training (about 2.6 MB per image"
-                    + " at 256 px), e.g. 512m or 0; a larger set goes to a temporary file in --cache-dir (default: 2g)")
+                    + " at 256 px), e.g. 512m or 0; a larger set goes to a temporary file in --cache-dir (default: 256m)")
     long cacheMemory = FeatureCacheLimit.DEFAULT_MEMORY_BYTES;
 
     @Option(names = "--cache-dir", description = "folder of that file, which is removed when training ends"

@@ -20,8 +20,14 @@ import java.util.Objects;
  */
 public record FeatureCacheLimit(long memoryBytes, Path directory) {
 
-    /** The default memory budget: 2 GiB, the teacher features of about 800 images of 256&times;256. */
-    public static final long DEFAULT_MEMORY_BYTES = 2L << 30;
+    /**
+     * The default memory budget: 256 MiB, the teacher features of about 100 images of 256&times;256.
+     * Larger sets go to the file, where the operating system's page cache keeps them without counting
+     * them as the process's memory and drops them when memory is wanted; reading a mini-batch of 32
+     * back from it takes about 5 ms against a training step of about 4 s (docs/DESIGN.md, "Memory of a
+     * step"). Bottle's 262 images in memory would have added 0.7 GiB to the process's peak.
+     */
+    public static final long DEFAULT_MEMORY_BYTES = 256L << 20;
 
     /**
      * @throws IllegalArgumentException if {@code memoryBytes} is negative

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -52,7 +53,9 @@ public final class FeaturePyramid {
      * @return the teacher
      */
     public static FeaturePyramid teacher(TeacherWeights weights, StfpmConfig config) {
-        FeaturePyramid teacher = teacher(config);
+        ComputationGraphConfiguration conf = teacherConfiguration(config);
+        // zeros, not random numbers: every parameter is set below
+        FeaturePyramid teacher = build(conf, Nd4j.zeros(DataType.FLOAT, 1, parameterCount(conf)), config, false);
         ComputationGraph net = teacher.graph;
         for (Layer layer : net.getLayers()) {
             String name = layer.getConfig().getLayerName();
@@ -81,14 +84,19 @@ public final class FeaturePyramid {
      * @return the teacher network, weights still to be set
      */
     public static FeaturePyramid teacher(StfpmConfig config) {
-        Dl4jWorkarounds.enableOneDnn();
-        GraphBuilder g = base(config).graphBuilder();
-        List<String> outputs = trunk(g, config, ResNet18.Variant.FOLDED_BATCH_NORM);
-        g.setOutputs(outputs.toArray(String[]::new));
-        ComputationGraph net = new ComputationGraph(g.build());
-        net.init();
-        Dl4jWorkarounds.installOneDnnConvolution(net);
-        return new FeaturePyramid(net, config.pyramidLevels(), config.imageSize());
+        return build(teacherConfiguration(config), null, config, false);
+    }
+
+    /**
+     * Builds the teacher's architecture around saved parameters, without initialising any first.
+     *
+     * @param config image size and pyramid levels
+     * @param params {@code [1, n]}: every parameter, in the order of {@link ComputationGraph#params()}
+     * @return the teacher; it uses {@code params} as its parameters (not a copy)
+     * @throws IllegalArgumentException if {@code params} has another length than the network's
+     */
+    static FeaturePyramid teacher(StfpmConfig config, INDArray params) {
+        return build(teacherConfiguration(config), params, config, false);
     }
 
     /**
@@ -99,7 +107,29 @@ public final class FeaturePyramid {
      * @return the student
      */
     public static FeaturePyramid student(StfpmConfig config) {
-        Dl4jWorkarounds.enableOneDnn();
+        return build(studentConfiguration(config), null, config, true);
+    }
+
+    /**
+     * Builds the student's architecture around saved parameters, without initialising any first.
+     *
+     * @param config every setting
+     * @param params {@code [1, n]}: every parameter, in the order of {@link ComputationGraph#params()}
+     * @return the student; it uses {@code params} as its parameters (not a copy)
+     * @throws IllegalArgumentException if {@code params} has another length than the network's
+     */
+    static FeaturePyramid student(StfpmConfig config, INDArray params) {
+        return build(studentConfiguration(config), params, config, true);
+    }
+
+    private static ComputationGraphConfiguration teacherConfiguration(StfpmConfig config) {
+        GraphBuilder g = base(config).graphBuilder();
+        List<String> outputs = trunk(g, config, ResNet18.Variant.FOLDED_BATCH_NORM);
+        g.setOutputs(outputs.toArray(String[]::new));
+        return g.build();
+    }
+
+    private static ComputationGraphConfiguration studentConfiguration(StfpmConfig config) {
         NeuralNetConfiguration.Builder base = base(config)
                 .updater(Dl4jWorkarounds.sgdMomentum(config.learningRate(), config.momentum()))
                 .l2(config.weightDecay())
@@ -112,11 +142,37 @@ public final class FeaturePyramid {
             g.addLayer(losses[i], new PyramidMatchingLoss(losses[i]), outputs.get(i));
         }
         g.setOutputs(losses); // Eq. 3: the graph's loss is the sum of its output layers' losses (all α_l = 1)
-        ComputationGraph net = new ComputationGraph(g.build());
-        net.init();
-        Dl4jWorkarounds.installBatchNormHelper(net);
+        return g.build();
+    }
+
+    /**
+     * The network of {@code conf}: randomly initialised (seeded by the configuration) where
+     * {@code params} is {@code null}, else with {@code params} as its parameters.
+     */
+    private static FeaturePyramid build(ComputationGraphConfiguration conf, INDArray params, StfpmConfig config,
+                                        boolean trainable) {
+        Dl4jWorkarounds.enableOneDnn();
+        ComputationGraph net = new ComputationGraph(conf);
+        if (params == null) {
+            net.init();
+        } else {
+            long expected = parameterCount(conf);
+            if (params.length() != expected) {
+                throw new IllegalArgumentException("holds " + params.length() + " parameters, the network its"
+                        + " configuration builds has " + expected);
+            }
+            net.init(params.reshape(1, expected), false);
+        }
+        if (trainable) {
+            Dl4jWorkarounds.installBatchNormHelper(net);
+        }
         Dl4jWorkarounds.installOneDnnConvolution(net);
         return new FeaturePyramid(net, config.pyramidLevels(), config.imageSize());
+    }
+
+    /** The parameters a network of {@code conf} has, counted as {@link ComputationGraph#init()} counts them. */
+    private static long parameterCount(ComputationGraphConfiguration conf) {
+        return conf.getVertices().values().stream().mapToLong(v -> v.numParams(true)).sum();
     }
 
     private static NeuralNetConfiguration.Builder base(StfpmConfig config) {

@@ -11,6 +11,7 @@ import dev.stfpm.core.io.Npy;
 import dev.stfpm.core.io.ZipBudget;
 import dev.stfpm.core.io.NpyArray;
 import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -290,7 +292,7 @@ public final class StfpmModel implements AnomalyDetector {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file.toString(), "no such model file");
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             return load(in, file.toString());
         }
     }
@@ -364,10 +366,8 @@ public final class StfpmModel implements AnomalyDetector {
         if (meta.config() == null) {
             throw new BadInputException(source, "unreadable " + META + " (no config)");
         }
-        FeaturePyramid teacher = FeaturePyramid.teacher(meta.config());
-        FeaturePyramid student = FeaturePyramid.student(meta.config());
-        readParams(source, entries.get(TEACHER), TEACHER, teacher);
-        readParams(source, entries.get(STUDENT), STUDENT, student);
+        FeaturePyramid teacher = network(source, entries.get(TEACHER), TEACHER, p -> FeaturePyramid.teacher(meta.config(), p));
+        FeaturePyramid student = network(source, entries.get(STUDENT), STUDENT, p -> FeaturePyramid.student(meta.config(), p));
         return new StfpmModel(meta.config(), teacher, student, meta.history(), meta.calibration());
     }
 
@@ -396,17 +396,18 @@ public final class StfpmModel implements AnomalyDetector {
         zip.closeEntry();
     }
 
-    private static void readParams(String file, byte[] bytes, String name, FeaturePyramid net) throws IOException {
+    /** Builds a network around the parameters of one {@code .npy} entry, without initialising any first. */
+    private static FeaturePyramid network(String file, byte[] bytes, String name,
+                                          Function<INDArray, FeaturePyramid> build) throws IOException {
         NpyArray a;
         try (InputStream in = new ByteArrayInputStream(bytes)) {
             a = Npy.read(in, file + ":" + name);
         }
-        long expected = net.graph().numParams();
-        if (a.data().length != expected) {
-            throw new BadInputException(file + ":" + name, "holds " + a.data().length
-                    + " parameters, the network its model.json configures has " + expected);
+        try {
+            return build.apply(Nd4j.create(a.data(), new long[] {1, a.data().length}, 'c'));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file + ":" + name, e.getMessage(), e);
         }
-        net.graph().setParams(Nd4j.create(a.data(), new long[] {1, expected}, 'c'));
     }
 
     /** The JSON part of the model file. */

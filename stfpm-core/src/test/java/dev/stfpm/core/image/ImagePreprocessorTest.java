@@ -11,6 +11,7 @@ import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +126,75 @@ class ImagePreprocessorTest {
         for (float v : small) {
             assertThat(v).isCloseTo(0.5f, within(0.02f));
         }
+    }
+
+    /**
+     * {@code preprocess} reads 8-bit interleaved images straight from their bytes; that must give
+     * exactly what the general path (floats of every pixel first) gives, for every layout of bytes
+     * ImageIO's readers produce and for images shrunk and enlarged.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_BYTE_GRAY,
+        BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_INDEXED})
+    void theBytesOfAnImageGiveExactlyWhatItsFloatsGive(int type) {
+        Random random = new java.util.Random(type);
+        for (int[] wh : new int[][] {{301, 217}, {37, 45}, {256, 256}}) {
+            BufferedImage img = new BufferedImage(wh[0], wh[1], type);
+            for (int y = 0; y < wh[1]; y++) {
+                for (int x = 0; x < wh[0]; x++) {
+                    img.setRGB(x, y, random.nextInt());
+                }
+            }
+            ImagePreprocessor pre = new ImagePreprocessor(64);
+            float[] general = ImagePreprocessor.normalise(pre.resize(ImagePreprocessor.toRgb(img)));
+            assertThat(pre.preprocess(img)).as("type %d, %dx%d", type, wh[0], wh[1]).containsExactly(general);
+        }
+    }
+
+    /** A column of the vertical pass, summed as the triangle filter defines it, matches the resized image. */
+    @Test
+    void resizingSumsTheTriangleFilterOverEachOutputPixel() {
+        int w = 50;
+        int h = 70;
+        int size = 16;
+        Random random = new java.util.Random(3);
+        float[] data = new float[3 * w * h];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = random.nextInt(4) / 3f; // ties and repeats
+        }
+        float[] ours = new ImagePreprocessor(size).resize(new RgbImage(w, h, data));
+        for (int c = 0; c < 3; c++) {
+            for (int oy = 0; oy < size; oy++) {
+                for (int ox = 0; ox < size; ox++) {
+                    double[] wy = triangle(h, size, oy);
+                    double[] wx = triangle(w, size, ox);
+                    double sum = 0;
+                    for (int y = 0; y < h; y++) {
+                        for (int x = 0; x < w; x++) {
+                            sum += wy[y] * wx[x] * data[c * w * h + y * w + x];
+                        }
+                    }
+                    assertThat((double) ours[c * size * size + oy * size + ox]).isCloseTo(sum, within(1e-5));
+                }
+            }
+        }
+    }
+
+    /** The normalised triangle weights of every input sample for output {@code o} (support widened by the scale). */
+    private static double[] triangle(int in, int out, int o) {
+        double scale = (double) in / out;
+        double support = Math.max(scale, 1.0);
+        double centre = (o + 0.5) * scale;
+        double[] weights = new double[in];
+        double total = 0;
+        for (int i = 0; i < in; i++) {
+            weights[i] = Math.max(0, 1 - Math.abs((i + 0.5 - centre) / support));
+            total += weights[i];
+        }
+        for (int i = 0; i < in; i++) {
+            weights[i] /= total;
+        }
+        return weights;
     }
 
     @Test

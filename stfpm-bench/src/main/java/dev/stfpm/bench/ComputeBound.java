@@ -28,9 +28,7 @@ public final class ComputeBound {
     private static final Map<String, double[]> PASSES = Map.of(
             // {forward passes, training passes} per image
             "trainingStep", new double[] {0, 1},
-            "inference", new double[] {2, 0}, // teacher and student forward (the anomaly map is not counted)
-            "teacherForward", new double[] {1, 0},
-            "studentForward", new double[] {1, 0});
+            "inference", new double[] {2, 0}); // teacher and student forward (the anomaly map is not counted)
 
     private ComputeBound() {
     }

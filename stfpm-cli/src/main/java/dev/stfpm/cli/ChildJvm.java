@@ -28,7 +28,10 @@ final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!option.startsWith("-agentlib") && !option.startsWith("-javaagent") && !option.startsWith("-Xrunjdwp")) {
+            // not a debugger's agent, and not bin/stfpm's request to write a class-data-sharing archive at exit:
+            // each child would write one as it exits, inside the time and memory measured
+            if (!option.startsWith("-agentlib") && !option.startsWith("-javaagent") && !option.startsWith("-Xrunjdwp")
+                    && !option.startsWith("-XX:ArchiveClassesAtExit")) {
                 command.add(option);
             }
         }

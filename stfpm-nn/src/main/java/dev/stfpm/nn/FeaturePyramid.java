@@ -78,10 +78,11 @@ public final class FeaturePyramid {
     }
 
     /**
-     * Builds the teacher's architecture with untrained weights, to load saved parameters into.
+     * Builds the teacher's architecture with random weights (seeded by {@link StfpmConfig#seed()}): a
+     * stand-in teacher for tests and benchmarks, whose results do not depend on the weights' values.
      *
      * @param config image size and pyramid levels
-     * @return the teacher network, weights still to be set
+     * @return the teacher network with random weights
      */
     public static FeaturePyramid teacher(StfpmConfig config) {
         return build(teacherConfiguration(config), null, config, false);

@@ -111,7 +111,7 @@ public final class ImagePreprocessor {
      * without that full-size float copy, for what decoding PNG and JPEG files mostly gives: 8-bit grey
      * or RGB samples (alpha ignored) interleaved in one byte array. The same arithmetic in the same
      * order, so the same floats ({@code ImagePreprocessorTest}); bottle's 900×900 PNGs take 25 ms each from
-     * file to floats this way, 33 ms the general way (one thread, decoding included).
+     * file to floats this way, 33.5 ms the general way (one thread, decoding included).
      *
      * @return {@code 3 × size × size} floats in [0, 1], or {@code null} for any other kind of image
      */
@@ -344,7 +344,7 @@ public final class ImagePreprocessor {
             }
         }
 
-        /** Resamples the {@code in} consecutive values at {@code srcOffset} into {@code out} at {@code dstOffset}. */
+        /** Resamples one line: the input's consecutive values at {@code srcOffset} into the output's at {@code dstOffset}. */
         void apply(float[] src, int srcOffset, float[] dst, int dstOffset) {
             for (int o = 0; o < start.length; o++) {
                 float[] w = weights[o];
@@ -358,7 +358,7 @@ public final class ImagePreprocessor {
         }
 
         /**
-         * Resamples {@code in} rows of {@code width} values into {@code out} rows at {@code dstOffset}:
+         * Resamples a column of rows: the input's rows of {@code width} values into the output's rows at {@code dstOffset}:
          * each output row is the weighted sum of its input rows, accumulated a whole row at a time (the
          * same additions in the same order as one column at a time, in consecutive memory); {@code dst}
          * holds zeros there.

@@ -137,7 +137,7 @@ class ImagePreprocessorTest {
     @ValueSource(ints = {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_BYTE_GRAY,
         BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_INDEXED})
     void theBytesOfAnImageGiveExactlyWhatItsFloatsGive(int type) {
-        Random random = new java.util.Random(type);
+        Random random = new Random(type);
         for (int[] wh : new int[][] {{301, 217}, {37, 45}, {256, 256}}) {
             BufferedImage img = new BufferedImage(wh[0], wh[1], type);
             for (int y = 0; y < wh[1]; y++) {
@@ -157,7 +157,7 @@ class ImagePreprocessorTest {
         int w = 50;
         int h = 70;
         int size = 16;
-        Random random = new java.util.Random(3);
+        Random random = new Random(3);
         float[] data = new float[3 * w * h];
         for (int i = 0; i < data.length; i++) {
             data[i] = random.nextInt(4) / 3f; // ties and repeats

@@ -31,8 +31,13 @@ public interface AnomalyDetector extends AutoCloseable {
     /** @return the thresholds stored with the model, if any */
     Optional<AnomalyCalibration> calibration();
 
-    /** Images decoded and run through the networks at a time by {@link #predict(List)}. */
-    int BATCH = 8;
+    /**
+     * Images decoded and run through the networks at a time by {@link #predict(List)}. Small batches
+     * suit a process's first calls: Deeplearning4j's workspaces learn their sizes over its first four
+     * or so, allocating every array afresh meanwhile, and a later batch gains little per image from
+     * being larger (docs/DESIGN.md, "Start-up and a process's first images").
+     */
+    int BATCH = 4;
 
     /**
      * Maps and scores of images already resized and normalised as {@link ImagePreprocessor} does.

@@ -2,6 +2,7 @@ package dev.stfpm.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.stfpm.core.AnomalyCalibration;
 import dev.stfpm.core.StfpmConfig;
@@ -148,6 +149,37 @@ class StfpmModelTest {
             assertThat(inMemory.image()).isNull();
             assertThat(inMemory.map()).containsExactly(fromFile.map());
             assertThat(inMemory.score()).isEqualTo(fromFile.score());
+        }
+    }
+
+    /**
+     * {@link AnomalyDetector#predict(List)} runs files in batches of {@link AnomalyDetector#BATCH}:
+     * over two and a half batches, every file gets the map it gets alone, in the order given.
+     */
+    @Test
+    void filesInSeveralBatchesGetTheirOwnMapsInOrder(@TempDir Path dir) throws IOException {
+        int n = 2 * AnomalyDetector.BATCH + AnomalyDetector.BATCH / 2;
+        List<Path> files = new ArrayList<>();
+        Random random = new Random(4);
+        for (int i = 0; i < n; i++) {
+            BufferedImage img = new BufferedImage(70, 70, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 70; y++) {
+                for (int x = 0; x < 70; x++) {
+                    img.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            files.add(dir.resolve(i + ".png"));
+            ImageIO.write(img, "png", files.get(i).toFile());
+        }
+        try (StfpmModel model = untrained()) {
+            List<Prediction> together = model.predict(files);
+            assertThat(together).hasSize(n);
+            for (int i = 0; i < n; i++) {
+                Prediction alone = model.predict(files.get(i));
+                assertThat(together.get(i).image()).isEqualTo(files.get(i));
+                assertThat(together.get(i).score()).as("image %d", i)
+                        .isCloseTo(alone.score(), within(1e-5f * alone.score()));
+            }
         }
     }
 

@@ -154,10 +154,10 @@ class StfpmModelTest {
 
     /**
      * {@link AnomalyDetector#predict(List)} runs files in batches of {@link AnomalyDetector#BATCH}:
-     * over two and a half batches, every file gets the map it gets alone, in the order given.
+     * over two and a half batches, every file gets, in the order given, the score it gets alone.
      */
     @Test
-    void filesInSeveralBatchesGetTheirOwnMapsInOrder(@TempDir Path dir) throws IOException {
+    void filesInSeveralBatchesScoreAsAloneInOrder(@TempDir Path dir) throws IOException {
         int n = 2 * AnomalyDetector.BATCH + AnomalyDetector.BATCH / 2;
         List<Path> files = new ArrayList<>();
         Random random = new Random(4);

@@ -145,26 +145,10 @@ public final class ImagePreprocessor {
         int first = buffer.getOffset();
         int pixelStride = sm.getPixelStride();
         int scanline = sm.getScanlineStride();
-        float scale = 1f / 255;
         Resampler horizontal = new Resampler(w, size);
         float[][] tmp = new float[3][h * size];
         for (int y = 0; y < h; y++) {
-            int row = first + y * scanline;
-            for (int o = 0; o < size; o++) {
-                float[] weight = horizontal.weights[o];
-                int p = row + horizontal.start[o] * pixelStride;
-                float red = 0;
-                float green = 0;
-                float blue = 0;
-                for (int k = 0; k < weight.length; k++, p += pixelStride) {
-                    red += weight[k] * ((data[p + channel[0]] & 0xff) * scale);
-                    green += weight[k] * ((data[p + channel[1]] & 0xff) * scale);
-                    blue += weight[k] * ((data[p + channel[2]] & 0xff) * scale);
-                }
-                tmp[0][y * size + o] = red;
-                tmp[1][y * size + o] = green;
-                tmp[2][y * size + o] = blue;
-            }
+            resizeRow(data, first + y * scanline, pixelStride, channel, horizontal, tmp, y * size);
         }
         Resampler vertical = new Resampler(h, size);
         float[] out = new float[3 * size * size];
@@ -172,6 +156,31 @@ public final class ImagePreprocessor {
             vertical.applyToRows(tmp[c], size, out, c * size * size);
         }
         return out;
+    }
+
+    /**
+     * The horizontal pass of {@link #resizeInterleavedBytes} over one row of pixels, into {@code tmp}'s
+     * three planes at {@code at}: a method of its own, so that the JIT compiler compiles this loop soon
+     * and once.
+     */
+    private void resizeRow(byte[] data, int row, int pixelStride, int[] channel, Resampler horizontal, float[][] tmp,
+                           int at) {
+        float scale = 1f / 255;
+        for (int o = 0; o < size; o++) {
+            float[] weight = horizontal.weights[o];
+            int p = row + horizontal.start[o] * pixelStride;
+            float red = 0;
+            float green = 0;
+            float blue = 0;
+            for (int k = 0; k < weight.length; k++, p += pixelStride) {
+                red += weight[k] * ((data[p + channel[0]] & 0xff) * scale);
+                green += weight[k] * ((data[p + channel[1]] & 0xff) * scale);
+                blue += weight[k] * ((data[p + channel[2]] & 0xff) * scale);
+            }
+            tmp[0][at + o] = red;
+            tmp[1][at + o] = green;
+            tmp[2][at + o] = blue;
+        }
     }
 
     /**

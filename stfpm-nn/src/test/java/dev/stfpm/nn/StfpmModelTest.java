@@ -89,6 +89,10 @@ class StfpmModelTest {
         try (var files = Files.list(file.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("model.stfpm");
         }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) { // the weights stored as they are
+            assertThat(zip.getEntry("teacher.npy").getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
+            assertThat(zip.getEntry("student.npy").getMethod()).isEqualTo(java.util.zip.ZipEntry.STORED);
+        }
     }
 
     @Test

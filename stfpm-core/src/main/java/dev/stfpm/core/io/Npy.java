@@ -181,12 +181,39 @@ public final class Npy {
                     + " (at most " + (Integer.MAX_VALUE - 8) / type.size + " of type '" + descr + "')");
         }
         int bytes = (int) count * type.size;
+        if (type == DType.F4) {
+            return new NpyArray(shape, readFloat32(in, (int) count, source, shapeText, descr));
+        }
         byte[] raw = in.readNBytes(bytes);
         if (raw.length != bytes) {
-            throw new BadInputException(source, "truncated data: shape (" + shapeText.trim() + ") of '" + descr
-                    + "' needs " + bytes + " bytes, found " + raw.length);
+            throw truncated(source, shapeText, descr, bytes, raw.length);
         }
         return new NpyArray(shape, type.toFloats(raw, (int) count));
+    }
+
+    /**
+     * Reads {@code n} little-endian float32 values straight into the result, a piece at a time, without
+     * a copy of the whole data as bytes (a model file's networks are 11 MB each).
+     */
+    private static float[] readFloat32(InputStream in, int n, String source, String shapeText, String descr)
+            throws IOException {
+        float[] out = new float[n];
+        byte[] piece = new byte[Math.min(n, 1 << 16) * Float.BYTES];
+        for (int done = 0; done < n; ) {
+            int want = Math.min(n - done, piece.length / Float.BYTES);
+            int got = in.readNBytes(piece, 0, want * Float.BYTES);
+            if (got != want * Float.BYTES) {
+                throw truncated(source, shapeText, descr, (long) n * Float.BYTES, (long) done * Float.BYTES + got);
+            }
+            ByteBuffer.wrap(piece, 0, got).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, done, want);
+            done += want;
+        }
+        return out;
+    }
+
+    private static BadInputException truncated(String source, String shapeText, String descr, long needed, long found) {
+        return new BadInputException(source, "truncated data: shape (" + shapeText.trim() + ") of '" + descr
+                + "' needs " + needed + " bytes, found " + found);
     }
 
     /** Reads exactly {@code n} bytes or fails naming what was cut short. */
@@ -329,11 +356,11 @@ public final class Npy {
             return t;
         }
 
+        /** The values of every type but {@code F4} as floats. */
         float[] toFloats(byte[] raw, int n) {
             ByteBuffer b = ByteBuffer.wrap(raw).order(order);
             float[] out = new float[n];
-            switch (this) {
-                case F4 -> b.asFloatBuffer().get(out);
+            switch (this) { // F4 is read by readFloat32
                 case F8 -> {
                     for (int i = 0; i < n; i++) {
                         out[i] = (float) b.getDouble(i * 8);

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -316,12 +318,18 @@ public final class StfpmModel implements AnomalyDetector {
     private static StfpmModel load(InputStream file, String source) throws IOException {
         Map<String, byte[]> entries = new HashMap<>();
         Map<String, NpyArray> params = new HashMap<>(); // parsed as they stream in: no copy of 22 MB as bytes
+        BadInputException badParams = null; // reported after model.json's checks, which name the file's format
         ZipBudget budget = new ZipBudget(LIMIT_BYTES, source);
         try (ZipInputStream zip = new ZipInputStream(file)) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 InputStream entry = budget.entry(zip, e.getName());
                 if (e.getName().equals(TEACHER) || e.getName().equals(STUDENT)) {
-                    params.put(e.getName(), Npy.read(entry, source + ":" + e.getName()));
+                    try {
+                        params.put(e.getName(), Npy.read(entry, source + ":" + e.getName()));
+                    } catch (BadInputException bad) {
+                        badParams = badParams == null ? bad : badParams;
+                    }
+                    entry.transferTo(OutputStream.nullOutputStream()); // what follows the array counts too
                 } else {
                     entries.put(e.getName(), entry.readAllBytes());
                 }
@@ -355,6 +363,9 @@ public final class StfpmModel implements AnomalyDetector {
                     + FORMAT_VERSION + "; written by " + writtenBy + (format > FORMAT_VERSION
                     ? ": load it with that release or a newer one"
                     : ": load it with that release, or retrain the model with this one"));
+        }
+        if (badParams != null) {
+            throw badParams;
         }
         for (String name : List.of(TEACHER, STUDENT)) {
             if (!params.containsKey(name)) {
@@ -404,9 +415,8 @@ public final class StfpmModel implements AnomalyDetector {
     private static void writeParams(ZipOutputStream zip, String name, FeaturePyramid net) throws IOException {
         INDArray p = net.graph().params();
         ByteArrayOutputStream npy = new ByteArrayOutputStream((int) p.length() * Float.BYTES + 128);
-        Npy.write(npy, new NpyArray(new int[] {(int) p.length()}, Dl4jWorkarounds.toHeap(p)));
         CRC32 crc = new CRC32();
-        crc.update(npy.toByteArray());
+        Npy.write(new CheckedOutputStream(npy, crc), new NpyArray(new int[] {(int) p.length()}, Dl4jWorkarounds.toHeap(p)));
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
         entry.setSize(npy.size());

@@ -128,7 +128,7 @@ public final class ImageFiles {
             throw new IllegalArgumentException("maximum size must be positive: " + maxWidth + "x" + maxHeight);
         }
         if (fits(PngDecoder.header(bytes), maxWidth, maxHeight, bytes.length)) {
-            BufferedImage png = PngDecoder.decode(bytes);
+            BufferedImage png = decodePng(bytes);
             if (png != null) {
                 return png;
             }
@@ -234,9 +234,19 @@ public final class ImageFiles {
             if (!fits(PngDecoder.header(start), maxWidth, maxHeight, Files.size(file))) {
                 return null;
             }
-            return PngDecoder.decode(Files.readAllBytes(file));
-        } catch (IOException e) {
+            byte[] png = Files.readAllBytes(file);
+            return fits(PngDecoder.header(png), maxWidth, maxHeight, png.length) ? decodePng(png) : null;
+        } catch (IOException | OutOfMemoryError e) {
             return null; // ImageIO meets the same problem and names it
+        }
+    }
+
+    /** {@link PngDecoder#decode}, with running out of memory left to ImageIO to report. */
+    private static BufferedImage decodePng(byte[] png) {
+        try {
+            return PngDecoder.decode(png);
+        } catch (OutOfMemoryError e) {
+            return null;
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,11 +194,13 @@ public final class Npy {
 
     /**
      * Reads {@code n} little-endian float32 values straight into the result, a piece at a time, without
-     * a copy of the whole data as bytes (a model file's networks are 11 MB each).
+     * a copy of the whole data as bytes (a model file's networks are 11 MB each). The result grows as
+     * values arrive, from at most {@link #FIRST_FLOATS}, so that a small file whose header claims a
+     * huge array is refused as truncated instead of allocating it.
      */
     private static float[] readFloat32(InputStream in, int n, String source, String shapeText, String descr)
             throws IOException {
-        float[] out = new float[n];
+        float[] out = new float[Math.min(n, FIRST_FLOATS)];
         byte[] piece = new byte[Math.min(n, 1 << 16) * Float.BYTES];
         for (int done = 0; done < n; ) {
             int want = Math.min(n - done, piece.length / Float.BYTES);
@@ -205,11 +208,17 @@ public final class Npy {
             if (got != want * Float.BYTES) {
                 throw truncated(source, shapeText, descr, (long) n * Float.BYTES, (long) done * Float.BYTES + got);
             }
+            if (done + want > out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
+            }
             ByteBuffer.wrap(piece, 0, got).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, done, want);
             done += want;
         }
         return out;
     }
+
+    /** Floats allocated before any arrive (16 MiB; a model file's networks, 11 MB each, fit). */
+    private static final int FIRST_FLOATS = 1 << 22;
 
     private static BadInputException truncated(String source, String shapeText, String descr, long needed, long found) {
         return new BadInputException(source, "truncated data: shape (" + shapeText.trim() + ") of '" + descr

@@ -1,7 +1,9 @@
 package dev.stfpm.core.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stfpm.core.BadInputException;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
@@ -44,7 +46,10 @@ class PngDecoderTest {
             }
             int[] filters = random.ints(height, 0, 5).toArray();
             byte[] png = new Png(width, height, colourType, samples, filters).idatChunks(1 + random.nextInt(3))
-                    .chunk("tEXt", "Comment\0test".getBytes(StandardCharsets.ISO_8859_1)).encode();
+                    .chunk("tEXt", "Comment\0test".getBytes(StandardCharsets.ISO_8859_1)).chunk("iTXt", iTXt(0))
+                    .chunk("gAMA", new byte[] {0, 0, (byte) 0xb1, (byte) 0x8f}).chunk("pHYs", new byte[9])
+                    .chunk("sBIT", new byte[] {8, 8, 8, 8}, channels(colourType))
+                    .chunk("bKGD", new byte[6], colourType == GREY ? 2 : 6).encode();
 
             BufferedImage ours = PngDecoder.decode(png);
             BufferedImage imageIo = ImageIO.read(new ByteArrayInputStream(png));
@@ -83,6 +88,16 @@ class PngDecoderTest {
         assertThat(PngDecoder.decode(Arrays.copyOf(whole, 20))).as("cut in IHDR").isNull();
         byte[] shortData = new Png(2, 2, RGB, new byte[12], new int[] {0, 0}).rowsMissing(1).encode();
         assertThat(PngDecoder.decode(shortData)).as("a row missing").isNull();
+        assertThat(PngDecoder.decode(new Png(2, 1, RGB, rgb, none).chunk("gAMA", new byte[5]).encode()))
+                .as("gAMA of 5 bytes").isNull();
+        assertThat(PngDecoder.decode(new Png(2, 1, RGB, rgb, none).chunk("bKGD", new byte[2]).encode()))
+                .as("grey bKGD in an RGB image").isNull();
+        assertThat(PngDecoder.decode(new Png(2, 1, RGB, rgb, none).chunk("tEXt", new byte[] {'k', 'e', 'y'}).encode()))
+                .as("tEXt keyword without its zero").isNull();
+        assertThat(PngDecoder.decode(new Png(2, 1, RGB, rgb, none).chunk("iTXt", iTXt(1)).encode()))
+                .as("compressed iTXt").isNull();
+        assertThat(PngDecoder.decode(new Png(2, 1, RGB, rgb, none).chunk("iTXt", "k\0\0\0en".getBytes(
+                StandardCharsets.ISO_8859_1)).encode())).as("iTXt without its translated keyword").isNull();
         byte[] dictionary = new Png(2, 1, RGB, rgb, none).presetDictionary().encode();
         assertThat(PngDecoder.decode(dictionary)).as("zlib stream with a preset dictionary (it looped)").isNull();
         byte[] badLength = whole.clone();
@@ -110,6 +125,16 @@ class PngDecoderTest {
             // subsampled: ImageIO's reader, every other pixel
             assertThat(ImageFiles.read(file, "image", 25, 15).getWidth()).isEqualTo(25);
         }
+        // pixels intact, metadata malformed: refused as ImageIO's metadata parser refuses it
+        Path badGamma = dir.resolve("bad-gamma.png");
+        Files.write(badGamma, new Png(50, 30, RGB, samples, new int[30]).chunk("gAMA", new byte[5]).encode());
+        assertThatThrownBy(() -> ImageFiles.read(badGamma, "image")).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(badGamma + ": cannot decode image");
+    }
+
+    /** An iTXt chunk's data: keyword, compression flag and method, language tag, translated keyword, text. */
+    private static byte[] iTXt(int compressed) {
+        return ("XML:com.adobe.xmp\0" + (char) compressed + "\0en\0\0<x:xmpmeta/>").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static int channels(int colourType) {
@@ -177,6 +202,11 @@ class PngDecoderTest {
         Png chunk(String type, byte[] data) {
             writeChunk(extra, type, data);
             return this;
+        }
+
+        /** The chunk with the first {@code length} bytes of {@code data}. */
+        Png chunk(String type, byte[] data, int length) {
+            return chunk(type, Arrays.copyOf(data, length));
         }
 
         Png chunkBetweenIdats(String type, byte[] data) {

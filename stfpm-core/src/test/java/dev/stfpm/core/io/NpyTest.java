@@ -132,6 +132,14 @@ class NpyTest {
         assertBadInput(dir, "short-data.npy", java.util.Arrays.copyOf(full, full.length - 3), "truncated data",
                 "16 bytes", "found 13");
         assertBadInput(dir, "beyond-data.npy", npy("<f4", "(2, 3)", new byte[8]), "truncated data", "24 bytes");
+        // a header claiming 2 GiB of floats over 8 bytes of data: refused as truncated, nothing that size allocated
+        assertBadInput(dir, "huge-claim.npy", npy("<f4", "(536870000,)", new byte[8]), "truncated data",
+                "2147480000 bytes", "found 8");
+        byte[] grown = new byte[4 * 5_000_000]; // more floats than the first allocation holds: they arrive whole
+        java.nio.ByteBuffer.wrap(grown).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(4 * 4_999_999, 7.5f);
+        Path big = dir.resolve("grown.npy");
+        Files.write(big, npy("<f4", "(5000000,)", grown));
+        assertThat(Npy.read(big).data()).hasSize(5_000_000).endsWith(7.5f);
         assertBadInput(dir, "negative-dim.npy", npy("<f4", "(2, -3)", new byte[24]), "negative dimension");
         assertBadInput(dir, "overflow.npy", npy("<f4", "(2147483647, 2147483647, 2147483647)", new byte[4]),
                 "more values than a long");

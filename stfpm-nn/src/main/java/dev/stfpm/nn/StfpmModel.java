@@ -416,7 +416,8 @@ public final class StfpmModel implements AnomalyDetector {
         INDArray p = net.graph().params();
         ByteArrayOutputStream npy = new ByteArrayOutputStream((int) p.length() * Float.BYTES + 128);
         CRC32 crc = new CRC32();
-        Npy.write(new CheckedOutputStream(npy, crc), new NpyArray(new int[] {(int) p.length()}, Dl4jWorkarounds.toHeap(p)));
+        Npy.write(new CheckedOutputStream(npy, crc),
+                new NpyArray(new int[] {(int) p.length()}, Dl4jWorkarounds.toHeap(p)));
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
         entry.setSize(npy.size());

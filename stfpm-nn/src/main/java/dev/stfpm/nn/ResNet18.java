@@ -1,5 +1,6 @@
 package dev.stfpm.nn;
 
+import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,15 +22,19 @@ import org.nd4j.linalg.activations.Activation;
  * {@code layer2.0.downsample.0}, …); the output of each stage is the vertex named after it
  * ({@code layer1} … {@code layer4}), the feature pyramid's levels.
  *
- * <p>The stem (conv1, bn1, ReLU, max pooling) runs channels-last and the stages channels-first:
- * oneDNN's max pooling is about seven times slower on channels-first data, while the stages train
- * faster channels-first (docs/DESIGN.md). {@link Dl4jWorkarounds#channelsFirst} converts between them once.
+ * <p>Two variants. The <em>student</em> has batch norm after every convolution, trained from
+ * scratch. The <em>teacher</em> is used only for inference, so its batch norms are folded into the
+ * convolutions' biases (identical output, fewer layers): that is also what {@code torch.onnx.export}
+ * writes, and what {@code dev.stfpm.nn.onnx.OnnxTeacherImporter} produces from exports that keep
+ * explicit batch norm nodes.
  *
- * <p>Two variants share the layout. The <em>student</em> has batch norm after every convolution,
- * trained from scratch. The <em>teacher</em> is used only for inference, so its batch norms are
- * folded into the convolutions' biases (identical output, fewer layers): that is also what
- * {@code torch.onnx.export} writes, and what {@code dev.stfpm.nn.onnx.OnnxTeacherImporter} produces
- * from exports that keep explicit batch norm nodes.
+ * <p>Layouts (docs/DESIGN.md). The stem (conv1, bn1, ReLU, max pooling) runs channels-last:
+ * oneDNN's max pooling is about seven times slower on channels-first data. The student's stages run
+ * channels-first, where it trains faster. The teacher's stages run channels-last too, the layout
+ * oneDNN's forward convolutions compute in, so its activations are never converted between layouts
+ * (inference about a tenth faster at batch 1); each stage's output is converted once. Either way
+ * every stage output, the feature pyramid's level, is channels-first ({@code [N, C, H, W]}), and
+ * {@link Dl4jWorkarounds#channelsFirst} does the converting.
  */
 public final class ResNet18 {
 
@@ -58,30 +63,44 @@ public final class ResNet18 {
      *                ({@code [N, H, W, 3]})
      * @param input   the name of the input vertex
      * @param variant teacher or student layout
-     * @param stages  how many stages to build (1 to 4: up to layer1 … layer4)
-     * @return the names of the stage outputs, {@code layer1} … in order
+     * @param levels  the stages whose outputs are wanted, by name ({@code layer1} … {@code layer4},
+     *                {@link StfpmConfig#ALL_LEVELS}), in network order
+     * @return the vertices holding those outputs, channels-first, named after their stages
      */
-    public static List<String> addTrunk(GraphBuilder g, String input, Variant variant, int stages) {
-        if (stages < 1 || stages > STAGES) {
-            throw new IllegalArgumentException("stages must be 1.." + STAGES + ": " + stages);
+    public static List<String> addTrunk(GraphBuilder g, String input, Variant variant, List<String> levels) {
+        if (levels.isEmpty() || !StfpmConfig.ALL_LEVELS.containsAll(levels)) {
+            throw new IllegalArgumentException("levels must be some of " + StfpmConfig.ALL_LEVELS + ": " + levels);
         }
+        int stages = StfpmConfig.ALL_LEVELS.indexOf(levels.get(levels.size() - 1)) + 1;
         Builder stem = new Builder(g, variant, CNN2DFormat.NHWC);
         String x = stem.convBnRelu("conv1", "bn1", "relu", input, 3, WIDTH[0], 7, 2, 3);
         g.addLayer("maxpool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).dataFormat(CNN2DFormat.NHWC)
                 .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), x);
-        g.addVertex("maxpool.nchw", new PreprocessorVertex(Dl4jWorkarounds.channelsFirst()), "maxpool");
-        x = "maxpool.nchw";
-        Builder b = new Builder(g, variant, CNN2DFormat.NCHW);
+        x = "maxpool";
+        boolean channelsLast = variant == Variant.FOLDED_BATCH_NORM;
+        if (!channelsLast) {
+            x = channelsFirst(g, "maxpool.nchw", x);
+        }
+        Builder b = new Builder(g, variant, channelsLast ? CNN2DFormat.NHWC : CNN2DFormat.NCHW);
         List<String> outputs = new ArrayList<>();
         for (int stage = 1; stage <= stages; stage++) {
             int in = WIDTH[stage - 1];
             int out = WIDTH[stage];
             int stride = stage == 1 ? 1 : 2;
-            x = b.basicBlock("layer" + stage + ".0", x, in, out, stride, null);
-            x = b.basicBlock("layer" + stage + ".1", x, out, out, 1, "layer" + stage);
-            outputs.add(x);
+            String name = "layer" + stage;
+            x = b.basicBlock(name + ".0", x, in, out, stride, null);
+            x = b.basicBlock(name + ".1", x, out, out, 1, channelsLast ? null : name);
+            if (levels.contains(name)) {
+                outputs.add(channelsLast ? channelsFirst(g, name, x) : x);
+            }
         }
         return outputs;
+    }
+
+    /** Adds a vertex named {@code name} holding {@code in}'s activations channels-first; returns its name. */
+    private static String channelsFirst(GraphBuilder g, String name, String in) {
+        g.addVertex(name, new PreprocessorVertex(Dl4jWorkarounds.channelsFirst()), in);
+        return name;
     }
 
     /**

@@ -223,9 +223,9 @@ public final class StfpmModel implements AnomalyDetector {
             return;
         }
         teacherThread.shutdownNow();
-        teacher.graph().close();
-        student.graph().close();
-        foldedStudent.graph().close();
+        Dl4jWorkarounds.close(teacher.graph());
+        Dl4jWorkarounds.close(student.graph());
+        Dl4jWorkarounds.close(foldedStudent.graph());
     }
 
     /**

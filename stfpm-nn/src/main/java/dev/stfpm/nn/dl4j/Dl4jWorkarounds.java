@@ -71,7 +71,8 @@ public final class Dl4jWorkarounds {
      * @return a preprocessor that turns channels-last activations ({@code [N, H, W, C]}) into
      *         channels-first ones ({@code [N, C, H, W]}) and their gradients back, to run a
      *         network's stem in the layout where oneDNN's max pooling is fast and the rest in the
-     *         one where training is fast
+     *         one where training is fast, or an inference network's features in the layout the
+     *         rest of the code reads
      */
     public static InputPreProcessor channelsFirst() {
         return new ChannelsFirst();
@@ -116,6 +117,17 @@ public final class Dl4jWorkarounds {
      */
     public static void release(INDArray... arrays) {
         NativeMemory.release(arrays);
+    }
+
+    /**
+     * Frees a network's native memory as {@link ComputationGraph#close()} does (parameters, gradients,
+     * updater state, the calling thread's workspaces) without the {@code System.gc()} that method ends
+     * with, twice: two full collections of the Java heap, 13–36 ms each, for every network closed.
+     *
+     * @param graph the network; unusable afterwards
+     */
+    public static void close(ComputationGraph graph) {
+        NativeMemory.close(graph);
     }
 
     /**

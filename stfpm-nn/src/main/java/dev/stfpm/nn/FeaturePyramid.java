@@ -189,7 +189,9 @@ public final class FeaturePyramid {
     /** Adds input and trunk; returns the configured levels' vertex names. */
     private static List<String> trunk(GraphBuilder g, StfpmConfig config, ResNet18.Variant variant) {
         g.addInputs(INPUT).setInputTypes(InputType.convolutional(config.imageSize(), config.imageSize(), 3, CNN2DFormat.NHWC));
-        return ResNet18.addTrunk(g, INPUT, variant, config.pyramidLevels());
+        int stages = StfpmConfig.ALL_LEVELS.indexOf(config.pyramidLevels().get(config.pyramidLevels().size() - 1)) + 1;
+        List<String> all = ResNet18.addTrunk(g, INPUT, variant, stages);
+        return all.stream().filter(config.pyramidLevels()::contains).toList();
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.stfpm.nn;
 
-import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,19 +21,15 @@ import org.nd4j.linalg.activations.Activation;
  * {@code layer2.0.downsample.0}, …); the output of each stage is the vertex named after it
  * ({@code layer1} … {@code layer4}), the feature pyramid's levels.
  *
- * <p>Two variants. The <em>student</em> has batch norm after every convolution, trained from
- * scratch. The <em>teacher</em> is used only for inference, so its batch norms are folded into the
- * convolutions' biases (identical output, fewer layers): that is also what {@code torch.onnx.export}
- * writes, and what {@code dev.stfpm.nn.onnx.OnnxTeacherImporter} produces from exports that keep
- * explicit batch norm nodes.
+ * <p>The stem (conv1, bn1, ReLU, max pooling) runs channels-last and the stages channels-first:
+ * oneDNN's max pooling is about seven times slower on channels-first data, while the stages train
+ * faster channels-first (docs/DESIGN.md). {@link Dl4jWorkarounds#channelsFirst} converts between them once.
  *
- * <p>Layouts (docs/DESIGN.md). The stem (conv1, bn1, ReLU, max pooling) runs channels-last:
- * oneDNN's max pooling is about seven times slower on channels-first data. The student's stages run
- * channels-first, where it trains faster. The teacher's stages run channels-last too, the layout
- * oneDNN's forward convolutions compute in, so its activations are never converted between layouts
- * (inference about a tenth faster at batch 1); each stage's output is converted once. Either way
- * every stage output, the feature pyramid's level, is channels-first ({@code [N, C, H, W]}), and
- * {@link Dl4jWorkarounds#channelsFirst} does the converting.
+ * <p>Two variants share the layout. The <em>student</em> has batch norm after every convolution,
+ * trained from scratch. The <em>teacher</em> is used only for inference, so its batch norms are
+ * folded into the convolutions' biases (identical output, fewer layers): that is also what
+ * {@code torch.onnx.export} writes, and what {@code dev.stfpm.nn.onnx.OnnxTeacherImporter} produces
+ * from exports that keep explicit batch norm nodes.
  */
 public final class ResNet18 {
 
@@ -63,44 +58,30 @@ public final class ResNet18 {
      *                ({@code [N, H, W, 3]})
      * @param input   the name of the input vertex
      * @param variant teacher or student layout
-     * @param levels  the stages whose outputs are wanted, by name ({@code layer1} … {@code layer4},
-     *                {@link StfpmConfig#ALL_LEVELS}), in network order
-     * @return the vertices holding those outputs, channels-first, named after their stages
+     * @param stages  how many stages to build (1 to 4: up to layer1 … layer4)
+     * @return the names of the stage outputs, {@code layer1} … in order
      */
-    public static List<String> addTrunk(GraphBuilder g, String input, Variant variant, List<String> levels) {
-        if (levels.isEmpty() || !StfpmConfig.ALL_LEVELS.containsAll(levels)) {
-            throw new IllegalArgumentException("levels must be some of " + StfpmConfig.ALL_LEVELS + ": " + levels);
+    public static List<String> addTrunk(GraphBuilder g, String input, Variant variant, int stages) {
+        if (stages < 1 || stages > STAGES) {
+            throw new IllegalArgumentException("stages must be 1.." + STAGES + ": " + stages);
         }
-        int stages = StfpmConfig.ALL_LEVELS.indexOf(levels.get(levels.size() - 1)) + 1;
         Builder stem = new Builder(g, variant, CNN2DFormat.NHWC);
         String x = stem.convBnRelu("conv1", "bn1", "relu", input, 3, WIDTH[0], 7, 2, 3);
         g.addLayer("maxpool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).dataFormat(CNN2DFormat.NHWC)
                 .kernelSize(3, 3).stride(2, 2).padding(1, 1).build(), x);
-        x = "maxpool";
-        boolean channelsLast = variant == Variant.FOLDED_BATCH_NORM;
-        if (!channelsLast) {
-            x = channelsFirst(g, "maxpool.nchw", x);
-        }
-        Builder b = new Builder(g, variant, channelsLast ? CNN2DFormat.NHWC : CNN2DFormat.NCHW);
+        g.addVertex("maxpool.nchw", new PreprocessorVertex(Dl4jWorkarounds.channelsFirst()), "maxpool");
+        x = "maxpool.nchw";
+        Builder b = new Builder(g, variant, CNN2DFormat.NCHW);
         List<String> outputs = new ArrayList<>();
         for (int stage = 1; stage <= stages; stage++) {
             int in = WIDTH[stage - 1];
             int out = WIDTH[stage];
             int stride = stage == 1 ? 1 : 2;
-            String name = "layer" + stage;
-            x = b.basicBlock(name + ".0", x, in, out, stride, null);
-            x = b.basicBlock(name + ".1", x, out, out, 1, channelsLast ? null : name);
-            if (levels.contains(name)) {
-                outputs.add(channelsLast ? channelsFirst(g, name, x) : x);
-            }
+            x = b.basicBlock("layer" + stage + ".0", x, in, out, stride, null);
+            x = b.basicBlock("layer" + stage + ".1", x, out, out, 1, "layer" + stage);
+            outputs.add(x);
         }
         return outputs;
-    }
-
-    /** Adds a vertex named {@code name} holding {@code in}'s activations channels-first; returns its name. */
-    private static String channelsFirst(GraphBuilder g, String name, String in) {
-        g.addVertex(name, new PreprocessorVertex(Dl4jWorkarounds.channelsFirst()), in);
-        return name;
     }
 
     /**

@@ -12,9 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Turns channels-last activations ({@code [N, H, W, C]}) into channels-first ones
  * ({@code [N, C, H, W]}), and their gradients back. {@code ResNet18} runs its stem (conv1 … max
- * pooling) channels-last, where oneDNN's max pooling is fast, and the student's stages channels-first,
- * where training is faster; this sits between the two. It also turns the teacher's channels-last stage
- * outputs into the channels-first feature maps the rest of the code reads.
+ * pooling) channels-last, where oneDNN's max pooling is fast, and its stages channels-first, where
+ * training is faster; this sits between the two.
  *
  * <p>Public, with the implicit no-argument constructor, because Deeplearning4j's JSON configuration
  * names preprocessors by class and creates them reflectively; network code gets one from

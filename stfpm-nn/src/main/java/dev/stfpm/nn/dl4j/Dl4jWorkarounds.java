@@ -71,8 +71,7 @@ public final class Dl4jWorkarounds {
      * @return a preprocessor that turns channels-last activations ({@code [N, H, W, C]}) into
      *         channels-first ones ({@code [N, C, H, W]}) and their gradients back, to run a
      *         network's stem in the layout where oneDNN's max pooling is fast and the rest in the
-     *         one where training is fast, or an inference network's features in the layout the
-     *         rest of the code reads
+     *         one where training is fast
      */
     public static InputPreProcessor channelsFirst() {
         return new ChannelsFirst();

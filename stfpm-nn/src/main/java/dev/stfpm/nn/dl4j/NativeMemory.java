@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Frees ND4J arrays' off-heap memory as soon as they are no longer needed, and copies arrays to the
- * Java heap. Left to the garbage collector, a training run on a small heap lets gigabytes of
- * finished batches pile up off-heap before a collection returns them.
+ * Frees ND4J arrays' and whole networks' off-heap memory as soon as they are no longer needed, and
+ * copies arrays to the Java heap. Left to the garbage collector, a training run on a small heap lets
+ * gigabytes of finished batches pile up off-heap before a collection returns them.
  */
 final class NativeMemory {
 
@@ -38,7 +38,8 @@ final class NativeMemory {
      */
     static void close(ComputationGraph graph) {
         Updater updater = graph.getUpdater(false);
-        releaseBuffers(graph.params(), graph.getGradientsViewArray(), updater == null ? null : updater.getStateViewArray());
+        releaseBuffers(graph.params(), graph.getGradientsViewArray(),
+                updater == null ? null : updater.getStateViewArray());
         MemoryWorkspaceManager workspaces = Nd4j.getWorkspaceManager();
         for (MemoryWorkspace workspace : workspaces.getAllWorkspacesForCurrentThread()) {
             workspaces.destroyWorkspace(workspace);

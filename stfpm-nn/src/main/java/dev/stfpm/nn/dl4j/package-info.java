@@ -53,8 +53,10 @@
  *   <tr><td>{@code NativeMemory}</td>
  *       <td>ND4J frees arrays' off-heap memory only when their Java objects are collected, which
  *       on a small heap lets gigabytes of finished batches pile up; and reading a view's values
- *       into Java needs a row-major copy first.</td>
- *       <td>Not while ND4J is the array library: this is how ND4J manages memory.</td></tr>
+ *       into Java needs a row-major copy first. Closing a network frees its memory without the two
+ *       full collections ({@code System.gc()}) that {@code ComputationGraph.close()} runs.</td>
+ *       <td>Not while ND4J is the array library: this is how ND4J manages memory. The closing part
+ *       when {@code close()} no longer collects.</td></tr>
  *   <tr><td>{@code SameDiffConsole}</td>
  *       <td>SameDiff prints about 30 lines to {@code System.out} when it first differentiates the
  *       loss layers; logging settings cannot silence a {@code println}.</td>

@@ -121,8 +121,8 @@ public final class Dl4jWorkarounds {
 
     /**
      * Frees a network's native memory as {@link ComputationGraph#close()} does (parameters, gradients,
-     * updater state, the calling thread's workspaces) without the {@code System.gc()} that method ends
-     * with, twice: two full collections of the Java heap, 13–36 ms each, for every network closed.
+     * updater state, the calling thread's workspaces) without the two {@code System.gc()} calls that
+     * method makes: two full collections of the Java heap, 13–36 ms each, for every network closed.
      *
      * @param graph the network; unusable afterwards
      */

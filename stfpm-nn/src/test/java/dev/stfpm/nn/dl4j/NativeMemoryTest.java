@@ -34,7 +34,7 @@ class NativeMemoryTest {
         return net;
     }
 
-    /** Full collections so far: System.gc() runs one on every collector this JVM offers the tests. */
+    /** Collections so far by the old-generation collector (G1's, Parallel's or Serial's), which System.gc() runs. */
     private static long fullCollections() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .filter(gc -> !gc.getName().contains("Young") && !gc.getName().contains("Scavenge")
@@ -62,7 +62,7 @@ class NativeMemoryTest {
 
     @Test
     void deeplearning4jsOwnCloseCollects() {
-        // the test above could not fail if no full collection were counted: ComputationGraph.close() is one
+        // the count sees ComputationGraph.close()'s collections, so the test above can fail
         ComputationGraph net = trainedNetwork();
         long before = fullCollections();
         net.close();

@@ -94,9 +94,15 @@ public final class StfpmCli implements Runnable {
         return cli;
     }
 
-    /** The command {@code args} name (their first word that is not an option), if it is one of {@link #COMMANDS}. */
+    /**
+     * The command {@code args} name (their first word that is not an option), if it is one of
+     * {@link #COMMANDS} and no top-level help comes before it (that help lists every command).
+     */
     private static String commandName(String... args) {
         for (String arg : args) {
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return null;
+            }
             if (!arg.startsWith("-")) { // the top level's options (--quiet, --verbose, --help, --version) take no values
                 boolean known = COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(arg));
                 return known ? arg : null;

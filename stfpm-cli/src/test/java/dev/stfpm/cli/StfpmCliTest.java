@@ -22,6 +22,7 @@ class StfpmCliTest {
         assertThat(StfpmCli.commandLine().getSubcommands().keySet()).containsExactly(ALL);
         assertThat(StfpmCli.commandLine("--help").getSubcommands().keySet()).containsExactly(ALL);
         assertThat(StfpmCli.commandLine("-q", "predcit").getSubcommands().keySet()).containsExactly(ALL);
+        assertThat(StfpmCli.commandLine("--help", "predict").getSubcommands().keySet()).containsExactly(ALL);
     }
 
     @Test
@@ -29,6 +30,7 @@ class StfpmCliTest {
         CliRun help = CliRun.of("--help");
         assertThat(help.exit()).isZero();
         assertThat(help.stdout()).contains(ALL);
+        assertThat(CliRun.of("-h", "predict").stdout()).contains(ALL);
 
         CliRun none = CliRun.of("--quiet");
         assertThat(none.exit()).isEqualTo(StfpmCli.BAD_INPUT);

@@ -87,7 +87,7 @@ public final class StfpmCli implements Runnable {
         CommandLine cli = new CommandLine(new StfpmCli());
         String named = commandName(args);
         for (Class<?> command : COMMANDS) {
-            if (named == null || named.equals(command.getAnnotation(Command.class).name())) {
+            if (named == null || named.equals(name(command))) {
                 cli.addSubcommand(command);
             }
         }
@@ -104,11 +104,15 @@ public final class StfpmCli implements Runnable {
                 return null;
             }
             if (!arg.startsWith("-")) { // the top level's options (--quiet, --verbose, --help, --version) take no values
-                boolean known = COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(arg));
-                return known ? arg : null;
+                return COMMANDS.stream().anyMatch(c -> name(c).equals(arg)) ? arg : null;
             }
         }
         return null;
+    }
+
+    /** A command's name, as its {@code @Command} annotation gives it. */
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     /**
@@ -144,10 +148,11 @@ public final class StfpmCli implements Runnable {
         long start = System.nanoTime();
         int exit;
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
-            CommandLine cli = commandLine(args.toArray(String[]::new));
+            String[] arguments = args.toArray(String[]::new);
+            CommandLine cli = commandLine(arguments);
             cli.setOut(out);
             cli.setErr(out);
-            exit = execute(cli, args.toArray(String[]::new));
+            exit = execute(cli, arguments);
         }
         return new CommandRunner.Result(exit, (System.nanoTime() - start) / 1e9, 0, Files.readString(log));
     }

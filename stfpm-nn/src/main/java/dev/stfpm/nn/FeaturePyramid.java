@@ -167,7 +167,7 @@ public final class FeaturePyramid {
         if (trainable) {
             Dl4jWorkarounds.installBatchNormHelper(net);
         }
-        Dl4jWorkarounds.installOneDnnConvolution(net);
+        Dl4jWorkarounds.installOneDnnConvolution(net, !trainable); // a network that does not train is frozen
         return new FeaturePyramid(net, config.pyramidLevels(), config.imageSize());
     }
 

@@ -101,11 +101,18 @@ public final class Dl4jWorkarounds {
      * (they are built with {@code CacheMode.NONE}: 394 MiB less at batch 32). Layers without a oneDNN
      * helper, and every layer where oneDNN's Java bindings cannot be loaded, keep what they have.
      *
-     * @param graph an initialised network
+     * <p>A frozen network (one that only runs forward, with weights that no longer change once it has
+     * run: the teacher, a student with batch norm folded in) also computes its 3×3 convolutions with
+     * stride 1 by Winograd's algorithm, about twice as fast, and converts its weights once. Its results
+     * then differ from the direct algorithm's by rounding.
+     *
+     * @param graph  an initialised network
+     * @param frozen whether the network is frozen; changing its weights after its first forward pass is
+     *               then not seen by its convolutions
      * @return how many layers got it
      */
-    public static int installOneDnnConvolution(ComputationGraph graph) {
-        return OneDnnConvolution.install(graph);
+    public static int installOneDnnConvolution(ComputationGraph graph, boolean frozen) {
+        return OneDnnConvolution.install(graph, frozen);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.stfpm.nn.dl4j;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +61,14 @@ import org.slf4j.LoggerFactory;
  *       layers of one network (they run one after another).</li>
  * </ol>
  * Gradients are the same up to floating-point summation order ({@code OneDnnConvolutionTest}).
+ *
+ * <p>In a network whose weights never change once it has run (a <em>frozen</em> network: the teacher,
+ * and the student with batch norm folded in that tests images), the forward pass of every 3×3
+ * convolution with stride 1 (ten of a trunk's fifteen, four fifths of its arithmetic) asks for oneDNN's
+ * Winograd algorithm, about twice as fast as the direct one at every batch size (docs/DESIGN.md,
+ * "Winograd for the networks that never train"); and each layer converts its weights into the
+ * primitive's layout once and keeps them, since Winograd's conversion (a transform of the weights) takes
+ * up to 10 ms a layer. Results differ from the direct algorithm's by rounding only.
  */
 final class OneDnnConvolution implements ConvolutionHelper {
 
@@ -75,6 +84,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
     private final boolean hasBias;
     /** Whether the layer's activation is the identity, whose derivative needs only the output's shape. */
     private final boolean identity;
+    /** For a frozen network's layer, its weights as its forward primitives want them; {@code null} otherwise. */
+    private final FrozenWeights frozenWeights;
     /** The output of the layer's last forward pass, for the backward pass that follows it (see {@link #preOutput}). */
     private INDArray lastOutput;
     /** Primitives and memory objects per input shape (the last batch of an epoch may be smaller). */
@@ -82,11 +93,12 @@ final class OneDnnConvolution implements ConvolutionHelper {
     private final Map<String, ForwardPlan> forwardPlans = new HashMap<>();
 
     private OneDnnConvolution(ConvolutionHelper stock, boolean inputGradient, boolean hasBias, boolean identity,
-                              Buffers buffers) {
+                              boolean frozen, Buffers buffers) {
         this.stock = stock;
         this.inputGradient = inputGradient;
         this.hasBias = hasBias;
         this.identity = identity;
+        this.frozenWeights = frozen ? new FrozenWeights() : null;
         this.buffers = buffers;
     }
 
@@ -95,10 +107,13 @@ final class OneDnnConvolution implements ConvolutionHelper {
      * helper this class instead. Layers with another helper (cuDNN) or none, and all layers if oneDNN's
      * Java bindings cannot be loaded, keep what they have.
      *
-     * @param graph an initialised network
+     * @param graph  an initialised network
+     * @param frozen whether the network's weights stay as they are once it has run (it only ever runs
+     *               forward): then its 3×3 convolutions with stride 1 run Winograd and every layer
+     *               keeps its converted weights
      * @return how many layers got it
      */
-    static int install(ComputationGraph graph) {
+    static int install(ComputationGraph graph, boolean frozen) {
         if (!loaded()) {
             return 0;
         }
@@ -111,7 +126,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
                 boolean fedByInput = from.stream().anyMatch(inputs::contains);
                 boolean identity = conv.layerConf().getActivationFn() instanceof ActivationIdentity;
                 HelperField.set(ConvolutionLayer.class, conv,
-                        new OneDnnConvolution(stock, !fedByInput, conv.hasBias(), identity, buffers));
+                        new OneDnnConvolution(stock, !fedByInput, conv.hasBias(), identity, frozen, buffers));
                 installed++;
             }
         }
@@ -171,10 +186,20 @@ final class OneDnnConvolution implements ConvolutionHelper {
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape, 'c');
         ForwardPlan plan = forwardPlans.computeIfAbsent(format + Arrays.toString(input.shape()),
-                k -> new ForwardPlan(input, weights, out, strides, pad, dilation, format, hasBias));
-        plan.run(input, weights, hasBias ? bias : null, out, buffers);
+                k -> new ForwardPlan(input, weights, out, strides, pad, dilation, format, hasBias, frozenWeights != null));
+        plan.run(input, weights, hasBias ? bias : null, out, buffers, frozenWeights);
         lastOutput = out;
         return out;
+    }
+
+    /** @return oneDNN's name for each forward primitive this layer has created, one per input shape */
+    List<String> forwardImplementations() {
+        return forwardPlans.values().stream().map(p -> p.implementation).toList();
+    }
+
+    /** @return in how many layouts a frozen layer keeps its weights (0 for a layer of a network that trains) */
+    int convertedWeights() {
+        return frozenWeights == null ? 0 : frozenWeights.converted.size();
     }
 
     @Override
@@ -330,30 +355,56 @@ final class OneDnnConvolution implements ConvolutionHelper {
         private final Operand weights;
         private final Operand dst;
         private final memory bias;
+        /** oneDNN's name for the primitive's implementation, such as {@code brgconv:avx512_core}. */
+        private final String implementation;
 
         ForwardPlan(INDArray input, INDArray w, INDArray output, int[] strides, int[] pad, int[] dilation,
-                    CNN2DFormat format, boolean withBias) {
+                    CNN2DFormat format, boolean withBias, boolean frozen) {
             Geometry g = new Geometry(Plan.dims(input, format), w.shape(), Plan.dims(output, format), strides, pad, dilation);
             memory.desc biasDesc = withBias ? g.bias() : new memory.desc();
             primitive_attr attr = new primitive_attr();
             attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
-            // convolution_auto, as libnd4j asks; on AVX-512 oneDNN runs its brgemm kernels (DNNL_VERBOSE shows brgconv)
-            convolution_forward.primitive_desc pd = new convolution_forward.primitive_desc(
-                    new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_auto,
-                            any(g.x), any(g.w), biasDesc, any(g.y), g.stride, g.dilation, g.padL, g.padR), attr, cpu);
+            convolution_forward.primitive_desc pd = null;
+            if (frozen && g.isWinogradShape()) {
+                pd = winograd(g, biasDesc, attr);
+            }
+            if (pd == null) {
+                // convolution_auto, as libnd4j asks; on AVX-512 oneDNN runs its brgemm kernels (DNNL_VERBOSE shows brgconv)
+                pd = new convolution_forward.primitive_desc(
+                        new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_auto,
+                                any(g.x), any(g.w), biasDesc, any(g.y), g.stride, g.dilation, g.padL, g.padR), attr, cpu);
+            }
             forward = new convolution_forward(pd);
             scratchpad = pd.scratchpad_desc();
             src = new Operand("src", activation(input, format), pd.src_desc(), false);
             weights = new Operand("weights", Plan.strided(w), pd.weights_desc(), false);
             dst = new Operand("dst", activation(output, format), pd.dst_desc(), true);
             bias = withBias ? new memory(biasDesc, cpu, (Pointer) null) : null;
-            LOG.debug("convolution {} forward: {}", Arrays.toString(g.w), pd.impl_info_str().getString());
+            implementation = pd.impl_info_str().getString();
+            LOG.debug("convolution {} forward: {}", Arrays.toString(g.w), implementation);
         }
 
-        void run(INDArray input, INDArray w, INDArray b, INDArray output, Buffers buffers) {
+        /** Winograd's primitive for this geometry, or {@code null} where this machine's oneDNN has none. */
+        private static convolution_forward.primitive_desc winograd(Geometry g, memory.desc biasDesc, primitive_attr attr) {
+            try {
+                return new convolution_forward.primitive_desc(
+                        new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_winograd,
+                                any(g.x), any(g.w), biasDesc, any(g.y), g.stride, g.dilation, g.padL, g.padR), attr, cpu);
+            } catch (RuntimeException e) { // "could not create a primitive descriptor iterator": no AVX-512, say
+                LOG.debug("convolution {}: no Winograd forward pass here ({})", Arrays.toString(g.w), e.getMessage());
+                return null;
+            }
+        }
+
+        /**
+         * Runs the primitive. {@code frozen} holds a frozen network's converted weights, which then stand in
+         * for {@code w}; for other networks it is {@code null} and {@code w} is converted at every call.
+         */
+        void run(INDArray input, INDArray w, INDArray b, INDArray output, Buffers buffers, FrozenWeights frozen) {
             IntMemoryMap args = new IntMemoryMap();
             args.put(dnnl.DNNL_ARG_SRC, src.bind(address(input), buffers));
-            args.put(dnnl.DNNL_ARG_WEIGHTS, weights.bind(address(w), buffers));
+            args.put(dnnl.DNNL_ARG_WEIGHTS, frozen != null ? frozen.converted(weights, address(w), buffers)
+                    : weights.bind(address(w), buffers));
             args.put(dnnl.DNNL_ARG_DST, dst.bind(address(output), buffers));
             if (bias != null) {
                 bias.set_data_handle(address(b));
@@ -390,6 +441,45 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
         memory.desc bias() {
             return new memory.desc(new long[] {w[0]}, memory.data_type.f32, memory.format_tag.x);
+        }
+
+        /** Whether this is a 3×3 convolution with stride 1 and no dilation, the shape oneDNN's Winograd computes. */
+        boolean isWinogradShape() {
+            return w[2] == 3 && w[3] == 3 && stride[0] == 1 && stride[1] == 1 && dilation[0] == 0 && dilation[1] == 0;
+        }
+    }
+
+    /**
+     * A frozen layer's weights in the layouts its forward primitives want, each converted once: one
+     * layout for most layers, two where oneDNN picks another Winograd kernel at batch 1 than at larger
+     * batches. Kept for the layer's life.
+     */
+    private static final class FrozenWeights {
+        /** A converted copy and its memory (which oneDNN's {@code memory} does not keep reachable). */
+        private record Converted(memory memory, BytePointer data) {
+        }
+
+        private final List<Converted> converted = new ArrayList<>();
+
+        /** The weights {@code operand} describes, converted from {@code data} into its primitive's layout. */
+        memory converted(Operand operand, Pointer data, Buffers buffers) {
+            if (operand.inner == operand.user) {
+                operand.user.set_data_handle(data);
+                return operand.user;
+            }
+            memory.desc wanted = operand.inner.get_desc();
+            for (Converted c : converted) {
+                if (c.memory.get_desc().equals(wanted)) {
+                    return c.memory;
+                }
+            }
+            BytePointer copy = new BytePointer(operand.innerBytes);
+            memory m = new memory(wanted, cpu, copy);
+            operand.user.set_data_handle(data);
+            new reorder(operand.user, m).execute(buffers.stream, operand.user, m);
+            buffers.stream._wait();
+            converted.add(new Converted(m, copy));
+            return m;
         }
     }
 

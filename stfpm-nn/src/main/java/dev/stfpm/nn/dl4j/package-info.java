@@ -3,7 +3,8 @@
  * point, {@link dev.stfpm.nn.dl4j.Dl4jWorkarounds}. The method itself (the ResNet-18 trunk, the
  * feature pyramids, Eq. 1–4, training and the model) is in {@code dev.stfpm.nn}, which calls this
  * package; this package never calls back. None of these workarounds changes what a network
- * computes; each makes it faster, leaner or quieter, or supplies what Deeplearning4j lacks.
+ * computes beyond floating-point rounding; each makes it faster, leaner or quieter, or supplies what
+ * Deeplearning4j lacks.
  *
  * <table>
  *   <caption>The workarounds</caption>
@@ -30,7 +31,9 @@
  *       half of a training step. This helper calls oneDNN's primitives directly (JavaCPP's
  *       {@code org.bytedeco:dnnl}) with the direct algorithm and buffers it keeps. It also hands
  *       the backward pass the forward output it asks for again, where Deeplearning4j would
- *       convolve a second time or keep a copy of every output ({@code CacheMode}).</td>
+ *       convolve a second time or keep a copy of every output ({@code CacheMode}). In networks that
+ *       never train it runs the 3×3 convolutions with stride 1 forward by Winograd's algorithm (about
+ *       twice as fast) on weights it converts once.</td>
  *       <td>When libnd4j's convolutions train as fast (compare a training step with and without
  *       {@code installOneDnnConvolution}; {@code OneDnnConvolutionTest} shows both compute the
  *       same as Deeplearning4j's built-in code).</td></tr>

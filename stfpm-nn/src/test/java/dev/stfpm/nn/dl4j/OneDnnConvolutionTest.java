@@ -77,7 +77,7 @@ class OneDnnConvolutionTest {
     void matchesTheBuiltInConvolution(CNN2DFormat format) {
         ComputationGraph reference = builtIn(format);
         ComputationGraph direct = network(format);
-        assertThat(OneDnnConvolution.install(direct)).isEqualTo(CONVOLUTIONS.length);
+        assertThat(OneDnnConvolution.install(direct, false)).isEqualTo(CONVOLUTIONS.length);
         for (String name : CONVOLUTIONS) {
             assertThat(direct.getLayer(name).getHelper()).isInstanceOf(OneDnnConvolution.class);
         }
@@ -118,6 +118,62 @@ class OneDnnConvolutionTest {
     }
 
     /**
+     * A frozen network: its 3×3 convolutions with stride 1 run Winograd (one with stride 2 and a 1×1 one
+     * keep oneDNN's choice, its direct algorithm), and
+     * every layer converts its weights once, in as many layouts as its batch sizes need (oneDNN picks
+     * another Winograd kernel at batch 1). Outputs match the built-in convolution up to Winograd's rounding.
+     */
+    @ParameterizedTest
+    @EnumSource(CNN2DFormat.class)
+    void aFrozenNetworkRunsWinogradWithWeightsConvertedOnce(CNN2DFormat format) {
+        OneDnn.enable();
+        GraphBuilder g = new NeuralNetConfiguration.Builder().seed(11).dataType(DataType.FLOAT)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(InputType.convolutional(20, 18, 3, format))
+                .addLayer("strided", new ConvolutionLayer.Builder(3, 3).dataFormat(format).stride(2, 2).padding(1, 1).nOut(16)
+                        .activation(Activation.RELU).build(), "in")
+                .addLayer("wide", new ConvolutionLayer.Builder(3, 3).dataFormat(format).padding(1, 1).nOut(32)
+                        .activation(Activation.RELU).build(), "strided")
+                .addLayer("narrow", new ConvolutionLayer.Builder(3, 3).dataFormat(format).padding(1, 1).nOut(16)
+                        .hasBias(false).activation(Activation.IDENTITY).build(), "wide")
+                .addLayer("pointwise", new ConvolutionLayer.Builder(1, 1).dataFormat(format).nOut(16)
+                        .activation(Activation.IDENTITY).build(), "narrow")
+                .setOutputs("pointwise");
+        ComputationGraph reference = new ComputationGraph(g.build());
+        reference.init();
+        ComputationGraph frozen = new ComputationGraph(g.build());
+        frozen.init();
+        String[] layers = {"strided", "wide", "narrow", "pointwise"};
+        for (String name : layers) {
+            HelperField.set(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class, reference.getLayer(name), null);
+        }
+        Nd4j.getRandom().setSeed(13);
+        reference.params().assign(Nd4j.randn(DataType.FLOAT, reference.params().shape()).muli(0.2));
+        frozen.setParams(reference.params());
+        assertThat(OneDnnConvolution.install(frozen, true)).isEqualTo(layers.length);
+
+        for (int batch : new int[] {4, 1, 3, 4, 1}) {
+            long[] shape = format == CNN2DFormat.NCHW ? new long[] {batch, 3, 20, 18} : new long[] {batch, 20, 18, 3};
+            INDArray x = Nd4j.randn(DataType.FLOAT, shape);
+            Map<String, INDArray> expected = reference.feedForward(new INDArray[] {x}, false);
+            Map<String, INDArray> actual = frozen.feedForward(new INDArray[] {x}, false);
+            for (String name : layers) {
+                double scale = expected.get(name).amaxNumber().doubleValue();
+                assertThat(actual.get(name).sub(expected.get(name)).amaxNumber().doubleValue() / scale)
+                        .as("%s's activations at batch %d", name, batch).isLessThan(1e-4);
+            }
+        }
+        for (String name : layers) {
+            OneDnnConvolution helper = (OneDnnConvolution) frozen.getLayer(name).getHelper();
+            boolean winograd = name.equals("wide") || name.equals("narrow");
+            assertThat(helper.forwardImplementations()).as(name).allMatch(impl -> impl.contains("wino") == winograd);
+            assertThat(helper.convertedWeights()).as(name).isBetween(1, 2);
+        }
+    }
+
+    /**
      * Deeplearning4j asks a convolution for its output again when the backward pass starts (for the
      * activation's derivative). A layer with the identity activation gets its forward pass's output
      * back instead of a second convolution; one with a ReLU, whose derivative reads the values, gets
@@ -126,7 +182,7 @@ class OneDnnConvolutionTest {
     @Test
     void theBackwardPassGetsAnIdentityLayersForwardOutputBackInsteadOfConvolvingAgain() {
         ComputationGraph net = network(CNN2DFormat.NHWC);
-        OneDnnConvolution.install(net);
+        OneDnnConvolution.install(net, false);
         LayerWorkspaceMgr forward = LayerWorkspaceMgr.noWorkspaces();
         LayerWorkspaceMgr backward = LayerWorkspaceMgr.builder().defaultNoWorkspace()
                 .with(ArrayType.ACTIVATION_GRAD, "activation gradients", WorkspaceConfiguration.builder().build())

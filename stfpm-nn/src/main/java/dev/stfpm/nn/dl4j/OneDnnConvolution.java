@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * and the student with batch norm folded in that tests images), the forward pass of every 3×3
  * convolution with stride 1 (ten of a trunk's fifteen, four fifths of its arithmetic) asks for oneDNN's
  * Winograd algorithm, about twice as fast as the direct one at every batch size (docs/DESIGN.md,
- * "Winograd for the networks that never train"); and each layer converts its weights into the
+ * "Winograd where nothing trains"); and each layer converts its weights into the
  * primitive's layout once and keeps them, since Winograd's conversion (a transform of the weights) takes
  * up to 10 ms a layer. Results differ from the direct algorithm's by rounding only.
  */
@@ -450,9 +450,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
     }
 
     /**
-     * A frozen layer's weights in the layouts its forward primitives want, each converted once: one
-     * layout for most layers, two where oneDNN picks another Winograd kernel at batch 1 than at larger
-     * batches. Kept for the layer's life.
+     * A frozen layer's weights in the layouts its forward primitives want, each converted once and kept
+     * for the layer's life. Most layers need one; oneDNN's Winograd kernels lay weights out differently at
+     * some batch sizes (a ResNet-18's layer1 at batches 1, 3 and 4, its layer3 at 32).
      */
     private static final class FrozenWeights {
         /** A converted copy and its memory (which oneDNN's {@code memory} does not keep reachable). */

@@ -357,6 +357,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
         private final memory bias;
         /** oneDNN's name for the primitive's implementation, such as {@code brgconv:avx512_core}. */
         private final String implementation;
+        /** A frozen layer's weights as this primitive wants them, once its first call has looked them up. */
+        private memory frozenWeights;
 
         ForwardPlan(INDArray input, INDArray w, INDArray output, int[] strides, int[] pad, int[] dilation,
                     CNN2DFormat format, boolean withBias, boolean frozen) {
@@ -403,8 +405,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
         void run(INDArray input, INDArray w, INDArray b, INDArray output, Buffers buffers, FrozenWeights frozen) {
             IntMemoryMap args = new IntMemoryMap();
             args.put(dnnl.DNNL_ARG_SRC, src.bind(address(input), buffers));
-            args.put(dnnl.DNNL_ARG_WEIGHTS, frozen != null ? frozen.converted(weights, address(w), buffers)
-                    : weights.bind(address(w), buffers));
+            if (frozen != null && frozenWeights == null) {
+                frozenWeights = frozen.converted(weights, address(w), buffers);
+            }
+            args.put(dnnl.DNNL_ARG_WEIGHTS, frozen != null ? frozenWeights : weights.bind(address(w), buffers));
             args.put(dnnl.DNNL_ARG_DST, dst.bind(address(output), buffers));
             if (bias != null) {
                 bias.set_data_handle(address(b));
@@ -461,7 +465,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
         private final List<Converted> converted = new ArrayList<>();
 
-        /** The weights {@code operand} describes, converted from {@code data} into its primitive's layout. */
+        /**
+         * The weights {@code operand} describes, converted from {@code data} into its primitive's layout:
+         * a copy kept from an earlier primitive that wanted the same layout, or a new one.
+         */
         memory converted(Operand operand, Pointer data, Buffers buffers) {
             if (operand.inner == operand.user) {
                 operand.user.set_data_handle(data);

@@ -119,9 +119,9 @@ class OneDnnConvolutionTest {
 
     /**
      * A frozen network: its 3×3 convolutions with stride 1 run Winograd (one with stride 2 and a 1×1 one
-     * keep oneDNN's choice, its direct algorithm), and
-     * every layer converts its weights once, in as many layouts as its batch sizes need (oneDNN picks
-     * another Winograd kernel at batch 1). Outputs match the built-in convolution up to Winograd's rounding.
+     * keep oneDNN's choice, its direct algorithm), and every layer converts its weights once, in as many
+     * layouts as its batch sizes need (oneDNN picks another Winograd kernel at batch 1). Outputs match the
+     * built-in convolution up to Winograd's rounding.
      */
     @ParameterizedTest
     @EnumSource(CNN2DFormat.class)

@@ -26,7 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradient-sized temporaries each.
  *
  * <p>The ReLU's output serves its backward pass as well as its input would: it is positive exactly where
- * the input was. Only for inputs that no other layer reads (a batch norm's or a residual sum's output
+ * the input was. In inference, where the input lies in another workspace than the output, it writes the
+ * output there instead of copying the input first. Only for inputs that no other layer reads (a batch norm's or a residual sum's output
  * in ResNet-18): they are overwritten. Public, with a no-argument constructor, only because
  * Deeplearning4j's JSON configuration creates layer configurations reflectively.
  */
@@ -65,9 +66,31 @@ public final class InPlaceRelu extends ActivationLayer {
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaces) {
             assertInputSet(false);
-            INDArray x = workspaces.leverageTo(ArrayType.ACTIVATIONS, input); // the input itself in training
-            Nd4j.exec(new RectifiedLinear(x, x));
-            return x;
+            if (writesInPlace(workspaces)) {
+                INDArray x = workspaces.leverageTo(ArrayType.ACTIVATIONS, input);
+                Nd4j.exec(new RectifiedLinear(x, x));
+                return x;
+            }
+            INDArray y = workspaces.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(),
+                    input.ordering());
+            Nd4j.exec(new RectifiedLinear(input, y));
+            return y;
+        }
+
+        /**
+         * Whether the input lies where the output belongs: in training, where all activations share one
+         * workspace, or without workspaces. In inference each layer's activations have a workspace of their own
+         * (and a network's outputs none), and Deeplearning4j's {@code leverageTo} would copy the input there
+         * first: writing the ReLU of the input straight there saves that copy.
+         */
+        private boolean writesInPlace(LayerWorkspaceMgr workspaces) {
+            if (!input.isAttached()) {
+                return true;
+            }
+            if (workspaces.isScopedOut(ArrayType.ACTIVATIONS)) {
+                return false;
+            }
+            return input.data().getParentWorkspace().getId().equals(workspaces.getWorkspaceName(ArrayType.ACTIVATIONS));
         }
 
         @Override

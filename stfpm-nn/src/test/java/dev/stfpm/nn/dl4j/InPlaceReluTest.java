@@ -74,6 +74,9 @@ class InPlaceReluTest {
             }
         }
 
+        // inference through per-layer workspaces, where each ReLU writes its output beside its input
+        assertThat(inPlace.output(false, x)[0]).isEqualTo(stock.output(false, x)[0]);
+
         MultiDataSet data = new MultiDataSet(new INDArray[] {x}, new INDArray[] {y});
         for (int step = 0; step < 3; step++) {
             stock.fit(data);

@@ -135,7 +135,7 @@ public final class Dl4jWorkarounds {
      * @param graph a network whose outputs feed no other vertex ({@link #addOutputCopies})
      * @return what runs it in inference mode with its outputs in arrays it keeps and overwrites at every call,
      *         where {@link ComputationGraph#output} gives every output fresh memory (page faults at every call:
-     *         for the teacher in batches of 4, 440–610 a call)
+     *         for the teacher in batches of 4, 400–610 a call)
      * @throws IllegalArgumentException if an output feeds another vertex
      */
     public static ReusedOutputs reusedOutputs(ComputationGraph graph) {

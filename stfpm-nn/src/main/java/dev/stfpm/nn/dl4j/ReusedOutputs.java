@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Deeplearning4j gives each output of {@link ComputationGraph#output}. Fresh memory is not free: glibc
  * returns much of what a call freed to the system, and on the machines this project is measured on each 4 KB
  * page costs about 20 µs when it is touched again (docs/DESIGN.md, "Fresh memory"); in a loop over batches of
- * 4 images the teacher alone took 440–610 such page faults per call.
+ * 4 images the teacher alone took 400–610 such page faults per call.
  *
  * <p>The network writes its outputs into a workspace of the calling thread that is reset at every call, and
  * they are copied from there into the kept arrays, which stay valid after the workspace closes. Deeplearning4j

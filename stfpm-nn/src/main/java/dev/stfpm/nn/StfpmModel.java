@@ -163,7 +163,7 @@ public final class StfpmModel implements AnomalyDetector {
      * @param images {@code [N, S, S, 3]} normalised images ({@link FeaturePyramid#images})
      * @return {@code [N, S, S]} maps
      */
-    public INDArray anomalyMaps(INDArray images) {
+    public synchronized INDArray anomalyMaps(INDArray images) {
         synchronized (teacherThread) {
             requireOpen();
             Future<INDArray[]> teacherFeatures = teacherThread.submit(() -> teacher.featuresInReusedMemory(images));

@@ -23,8 +23,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       configuring it;</li>
  *   <li>{@link #installOneDnnConvolution} once a network is initialised, and
  *       {@link #installBatchNormHelper} once a network that trains is;</li>
- *   <li>{@link #quietly} around the first training step, {@link #reusedOutputs} for inference in a loop, {@link #release} on arrays as soon as they are finished with, {@link #toHeap} to read an
- *       array's values into Java;</li>
+ *   <li>{@link #quietly} around the first training step, {@link #reusedOutputs} for inference in a loop,
+ *       {@link #release} on arrays as soon as they are finished with, {@link #toHeap} to read an array's
+ *       values into Java;</li>
  *   <li>{@link #close} on a network no longer needed.</li>
  * </ol>
  */

@@ -27,9 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The ReLU's output serves its backward pass as well as its input would: it is positive exactly where
  * the input was. In inference, where the input lies in another workspace than the output, it writes the
- * output there instead of copying the input first. Only for inputs that no other layer reads (a batch norm's or a residual sum's output
- * in ResNet-18): they are overwritten. Public, with a no-argument constructor, only because
- * Deeplearning4j's JSON configuration creates layer configurations reflectively.
+ * output there instead of copying the input first. Only for inputs that no other layer reads (a batch
+ * norm's or a residual sum's output in ResNet-18): they are overwritten. Public, with a no-argument
+ * constructor, only because Deeplearning4j's JSON configuration creates layer configurations reflectively.
  */
 public final class InPlaceRelu extends ActivationLayer {
 

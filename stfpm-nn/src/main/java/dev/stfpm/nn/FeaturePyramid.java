@@ -2,7 +2,6 @@ package dev.stfpm.nn;
 
 import dev.stfpm.core.StfpmConfig;
 import dev.stfpm.nn.dl4j.Dl4jWorkarounds;
-import dev.stfpm.nn.dl4j.ReusedOutputs;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +38,6 @@ public final class FeaturePyramid {
     private final ComputationGraph graph;
     private final List<String> levels;
     private final int imageSize;
-    /** For {@link #featuresInReusedMemory}; {@code null} until its first call. */
-    private ReusedOutputs reusedOutputs;
 
     private FeaturePyramid(ComputationGraph graph, List<String> levels, int imageSize) {
         this.graph = graph;
@@ -128,8 +125,8 @@ public final class FeaturePyramid {
 
     private static ComputationGraphConfiguration teacherConfiguration(StfpmConfig config) {
         GraphBuilder g = base(config).graphBuilder();
-        List<String> levels = trunk(g, config, ResNet18.Variant.FOLDED_BATCH_NORM);
-        g.setOutputs(Dl4jWorkarounds.addOutputCopies(g, levels).toArray(String[]::new)); // for featuresInReusedMemory
+        List<String> outputs = trunk(g, config, ResNet18.Variant.FOLDED_BATCH_NORM);
+        g.setOutputs(outputs.toArray(String[]::new));
         return g.build();
     }
 
@@ -262,22 +259,6 @@ public final class FeaturePyramid {
      */
     public INDArray[] features(INDArray images) {
         return graph.output(false, images);
-    }
-
-    /**
-     * Runs the teacher or a folded student in inference mode as {@link #features} does, into arrays this
-     * network keeps and overwrites at every such call rather than fresh memory for every call: for inference
-     * over many batches, one call at a time.
-     *
-     * @param images {@code [N, S, S, 3]} normalised images, channels-last
-     * @return one {@code [N, C, H, W]} feature map per pyramid level, valid until this network's next call of
-     *         this method; not to be released
-     */
-    INDArray[] featuresInReusedMemory(INDArray images) {
-        if (reusedOutputs == null) {
-            reusedOutputs = Dl4jWorkarounds.reusedOutputs(graph);
-        }
-        return reusedOutputs.output(images);
     }
 
     /**

@@ -155,27 +155,26 @@ public final class StfpmModel implements AnomalyDetector {
      * Anomaly maps of a batch of preprocessed images (Eq. 4). The student runs with its batch norms
      * folded into its convolutions ({@link FeaturePyramid#foldBatchNorm}): same features, less work.
      * Teacher and student run at the same time, on a background thread and the caller's: single
-     * images leave cores idle in parts of one network's forward pass, which the other then uses. Their
-     * features go to memory each network reuses from batch to batch
-     * ({@link FeaturePyramid#featuresInReusedMemory}); models that share networks
-     * ({@link #withCalibration}) therefore take turns.
+     * images leave cores idle in parts of one network's forward pass, which the other then uses.
      *
      * @param images {@code [N, S, S, 3]} normalised images ({@link FeaturePyramid#images})
      * @return {@code [N, S, S]} maps
      */
     public synchronized INDArray anomalyMaps(INDArray images) {
-        synchronized (teacherThread) {
-            requireOpen();
-            Future<INDArray[]> teacherFeatures = teacherThread.submit(() -> teacher.featuresInReusedMemory(images));
-            INDArray[] s;
-            try {
-                s = foldedStudent.featuresInReusedMemory(images);
-            } catch (RuntimeException | Error e) {
-                teacherFeatures.cancel(true);
-                throw e;
-            }
-            return anomalyMap.compute(await(teacherFeatures), s);
+        requireOpen();
+        Future<INDArray[]> teacherFeatures = teacherThread.submit(() -> teacher.features(images));
+        INDArray[] s;
+        try {
+            s = foldedStudent.features(images);
+        } catch (RuntimeException | Error e) {
+            teacherFeatures.cancel(true);
+            throw e;
         }
+        INDArray[] t = await(teacherFeatures);
+        INDArray maps = anomalyMap.compute(t, s);
+        Dl4jWorkarounds.release(t);
+        Dl4jWorkarounds.release(s);
+        return maps;
     }
 
     private static INDArray[] await(Future<INDArray[]> features) {

@@ -1,7 +1,5 @@
 package dev.stfpm.nn.dl4j;
 
-import java.util.List;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -19,13 +17,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * <ol>
  *   <li>{@link #enableOneDnn()} before a network is built;</li>
- *   <li>{@link #channelsFirst()}, {@link #relu()}, {@link #sgdMomentum} and {@link #addOutputCopies} while
- *       configuring it;</li>
+ *   <li>{@link #channelsFirst()}, {@link #relu()} and {@link #sgdMomentum} while configuring it;</li>
  *   <li>{@link #installOneDnnConvolution} once a network is initialised, and
  *       {@link #installBatchNormHelper} once a network that trains is;</li>
- *   <li>{@link #quietly} around the first training step, {@link #reusedOutputs} for inference in a loop,
- *       {@link #release} on arrays as soon as they are finished with, {@link #toHeap} to read an array's
- *       values into Java;</li>
+ *   <li>{@link #quietly} around the first training step, {@link #release} on arrays as soon as they
+ *       are finished with, {@link #toHeap} to read an array's values into Java;</li>
  *   <li>{@link #close} on a network no longer needed.</li>
  * </ol>
  */
@@ -117,30 +113,6 @@ public final class Dl4jWorkarounds {
      */
     public static int installOneDnnConvolution(ComputationGraph graph, boolean frozen) {
         return OneDnnConvolution.install(graph, frozen);
-    }
-
-    /**
-     * Adds to a graph under construction a copy of each of the given vertices that feeds nothing else, so that
-     * the copies can be its outputs for {@link #reusedOutputs}: Deeplearning4j cannot place an output
-     * that also feeds another vertex in a caller's memory.
-     *
-     * @param g        the graph under construction
-     * @param vertices vertices whose values the network should output (such as {@code layer1} … {@code layer3})
-     * @return the copies' names ({@code <vertex>.output}), in the same order, to pass to {@code setOutputs}
-     */
-    public static List<String> addOutputCopies(GraphBuilder g, List<String> vertices) {
-        return ReusedOutputs.addOutputCopies(g, vertices);
-    }
-
-    /**
-     * @param graph a network whose outputs feed no other vertex ({@link #addOutputCopies})
-     * @return what runs it in inference mode with its outputs in arrays it keeps and overwrites at every call,
-     *         where {@link ComputationGraph#output} gives every output fresh memory (page faults at every call:
-     *         for the teacher in batches of 4, 400–610 a call)
-     * @throws IllegalArgumentException if an output feeds another vertex
-     */
-    public static ReusedOutputs reusedOutputs(ComputationGraph graph) {
-        return new ReusedOutputs(graph);
     }
 
     /**

@@ -43,14 +43,6 @@
  *       batch 32 and 256 px), and in inference writes its output where Deeplearning4j would first copy the
  *       input.</td>
  *       <td>When Deeplearning4j has an in-place activation layer.</td></tr>
- *   <tr><td>{@code ReusedOutputs}</td>
- *       <td>{@code ComputationGraph.output} gives every output fresh memory, which glibc has often returned to
- *       the system since the last call: hundreds of page faults per inference call. Outputs go to a
- *       workspace reset at every call and are copied into arrays kept from call to call; the networks end in
- *       copies of their levels because Deeplearning4j cannot place an output that feeds another vertex in a
- *       caller's workspace.</td>
- *       <td>When {@code output} can write into arrays the caller keeps, or into a caller's workspace whatever
- *       the outputs feed (then the copies and the copy into kept arrays go).</td></tr>
  *   <tr><td>{@code ChannelsFirst}</td>
  *       <td>oneDNN's max pooling is about seven times slower on channels-first data, while the
  *       stages train faster channels-first; the stem therefore runs channels-last and this
@@ -75,8 +67,7 @@
  *       <td>When SameDiff logs instead of printing.</td></tr>
  * </table>
  *
- * <p>Only {@code Dl4jWorkarounds} is meant to be called ({@code ReusedOutputs} is public as the type it
- * returns). {@code SgdMomentum},
+ * <p>Only {@code Dl4jWorkarounds} is meant to be called. {@code SgdMomentum},
  * {@code InPlaceRelu} and {@code ChannelsFirst} are public, with no-argument constructors, only because Deeplearning4j's
  * JSON configuration names updaters, layers and preprocessors by class and creates them reflectively; the
  * other classes are package-private. docs/DESIGN.md ("oneDNN on CPU", "Memory of a step", "Memory") has the

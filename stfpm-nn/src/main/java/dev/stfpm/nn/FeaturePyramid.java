@@ -164,6 +164,7 @@ public final class FeaturePyramid {
             }
             net.init(params.reshape(1, expected), false);
         }
+        Dl4jWorkarounds.learnWorkspacesInOneCycle(net);
         if (trainable) {
             Dl4jWorkarounds.installBatchNormHelper(net);
         }
@@ -258,7 +259,7 @@ public final class FeaturePyramid {
      *         from any workspace
      */
     public INDArray[] features(INDArray images) {
-        return graph.output(false, images);
+        return Dl4jWorkarounds.output(graph, images);
     }
 
     /**

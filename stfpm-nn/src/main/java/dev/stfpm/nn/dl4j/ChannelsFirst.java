@@ -13,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Turns channels-last activations ({@code [N, H, W, C]}) into channels-first ones
  * ({@code [N, C, H, W]}), and their gradients back. {@code ResNet18} runs its stem (conv1 … max
  * pooling) channels-last, where oneDNN's max pooling is fast, and its stages channels-first, where
- * training is faster; this sits between the two.
+ * training is faster; this sits between the two. In a network that never trains, {@link BlockedStages}
+ * takes its place once the network is built, converting to oneDNN's blocked layout instead.
  *
  * <p>Public, with the implicit no-argument constructor, because Deeplearning4j's JSON configuration
  * names preprocessors by class and creates them reflectively; network code gets one from

@@ -9,7 +9,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 /**
  * The one entry point to what the network code of {@code dev.stfpm.nn} does only because it runs on
  * Deeplearning4j and ND4J 1.0.0-M2.1: switching oneDNN on, faster convolutions and batch norm, classical momentum,
- * a layout change between the stem and the stages, freeing off-heap memory early, and keeping
+ * a layout change between the stem and the stages, workspaces that take their size at once, freeing off-heap
+ * memory early, and keeping
  * SameDiff's console output off the console. None of it changes what the networks compute; the
  * package documentation says what each workaround is for and when it can go.
  *
@@ -18,10 +19,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * <ol>
  *   <li>{@link #enableOneDnn()} before a network is built;</li>
  *   <li>{@link #channelsFirst()}, {@link #relu()} and {@link #sgdMomentum} while configuring it;</li>
- *   <li>{@link #installOneDnnConvolution} once a network is initialised, and
- *       {@link #installBatchNormHelper} once a network that trains is;</li>
- *   <li>{@link #quietly} around the first training step, {@link #release} on arrays as soon as they
- *       are finished with, {@link #toHeap} to read an array's values into Java;</li>
+ *   <li>{@link #learnWorkspacesInOneCycle} and {@link #installOneDnnConvolution} once a network is
+ *       initialised, and {@link #installBatchNormHelper} once a network that trains is;</li>
+ *   <li>{@link #output} to run a network in inference mode, {@link #quietly} around the first training
+ *       step, {@link #release} on arrays as soon as they are finished with, {@link #toHeap} to read an
+ *       array's values into Java;</li>
  *   <li>{@link #close} on a network no longer needed.</li>
  * </ol>
  */
@@ -79,6 +81,18 @@ public final class Dl4jWorkarounds {
     }
 
     /**
+     * Lets a network's per-layer workspaces take their size after one cycle instead of after as many as
+     * the network has vertices, during which every array they would hold is fresh memory: the teacher's
+     * first four calls at batch 32, most of caching its features for training, in less than half the time.
+     * The workspaces end at the same sizes.
+     *
+     * @param graph a network, before its first forward pass
+     */
+    public static void learnWorkspacesInOneCycle(ComputationGraph graph) {
+        WorkspaceLearning.firstLoop(graph);
+    }
+
+    /**
      * Gives every batch norm layer of an initialised network that runs on oneDNN a helper that
      * computes the same training-mode statistics and gradients without strided reductions (about a
      * quarter of a training step's time otherwise). Inference is unchanged. Layers without a oneDNN
@@ -104,7 +118,10 @@ public final class Dl4jWorkarounds {
      * <p>A frozen network (one that only runs forward, with weights that no longer change once it has
      * run: the teacher, a student with batch norm folded in) also computes its 3×3 convolutions with
      * stride 1 by Winograd's algorithm, about twice as fast, and converts its weights once. Its results
-     * then differ from the direct algorithm's by rounding.
+     * then differ from the direct algorithm's by rounding. Where oneDNN prefers a blocked layout, the
+     * stages of a frozen network (after the stem's {@link #channelsFirst()}) keep it from one convolution to
+     * the next, in arrays shaped channels-first: run such a network with {@link #output}, which converts
+     * its outputs, and never train it.
      *
      * @param graph  an initialised network
      * @param frozen whether the network is frozen; changing its weights after its first forward pass is
@@ -113,6 +130,21 @@ public final class Dl4jWorkarounds {
      */
     public static int installOneDnnConvolution(ComputationGraph graph, boolean frozen) {
         return OneDnnConvolution.install(graph, frozen);
+    }
+
+    /**
+     * Runs a network in inference mode. A frozen network's stages may keep oneDNN's blocked layout in
+     * arrays shaped channels-first ({@link #installOneDnnConvolution}); its outputs are converted here,
+     * so that they are channels-first whatever layout the stages ran in.
+     *
+     * @param graph the network
+     * @param input its input
+     * @return its outputs, detached from any workspace, channels-first
+     */
+    public static INDArray[] output(ComputationGraph graph, INDArray input) {
+        INDArray[] out = graph.output(false, input);
+        BlockedStages blocked = BlockedStages.of(graph);
+        return blocked == null ? out : blocked.toPlain(out);
     }
 
     /**

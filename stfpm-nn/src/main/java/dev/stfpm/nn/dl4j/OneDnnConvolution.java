@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
@@ -86,6 +87,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
     private final boolean identity;
     /** For a frozen network's layer, its weights as its forward primitives want them; {@code null} otherwise. */
     private final FrozenWeights frozenWeights;
+    /** The layout of a frozen network's stages, which this layer reads and writes; {@code null} for channels-first. */
+    private final BlockedStages blocked;
     /** The output of the layer's last forward pass, for the backward pass that follows it (see {@link #preOutput}). */
     private INDArray lastOutput;
     /** Primitives and memory objects per input shape (the last batch of an epoch may be smaller). */
@@ -93,12 +96,13 @@ final class OneDnnConvolution implements ConvolutionHelper {
     private final Map<String, ForwardPlan> forwardPlans = new HashMap<>();
 
     private OneDnnConvolution(ConvolutionHelper stock, boolean inputGradient, boolean hasBias, boolean identity,
-                              boolean frozen, Buffers buffers) {
+                              boolean frozen, BlockedStages blocked, Buffers buffers) {
         this.stock = stock;
         this.inputGradient = inputGradient;
         this.hasBias = hasBias;
         this.identity = identity;
         this.frozenWeights = frozen ? new FrozenWeights() : null;
+        this.blocked = blocked;
         this.buffers = buffers;
     }
 
@@ -118,19 +122,37 @@ final class OneDnnConvolution implements ConvolutionHelper {
             return 0;
         }
         List<String> inputs = graph.getConfiguration().getNetworkInputs();
-        Buffers buffers = new Buffers();
-        int installed = 0;
+        List<ConvolutionLayer> convs = new ArrayList<>();
         for (Layer layer : graph.getLayers()) {
-            if (layer instanceof ConvolutionLayer conv && conv.getHelper() instanceof MKLDNNConvHelper stock) {
-                List<String> from = graph.getConfiguration().getVertexInputs().get(conv.getConfig().getLayerName());
-                boolean fedByInput = from.stream().anyMatch(inputs::contains);
-                boolean identity = conv.layerConf().getActivationFn() instanceof ActivationIdentity;
-                HelperField.set(ConvolutionLayer.class, conv,
-                        new OneDnnConvolution(stock, !fedByInput, conv.hasBias(), identity, frozen, buffers));
-                installed++;
+            if (layer instanceof ConvolutionLayer conv && conv.getHelper() instanceof MKLDNNConvHelper) {
+                convs.add(conv);
             }
         }
-        return installed;
+        BlockedStages blocked = null;
+        if (frozen && !convs.isEmpty()) {
+            blocked = BlockedStages.install(graph, convs.stream().filter(OneDnnConvolution::isStage)
+                    .flatMapToLong(c -> LongStream.of(c.layerConf().getNIn(), c.layerConf().getNOut()))
+                    .toArray());
+        }
+        Buffers buffers = new Buffers();
+        for (ConvolutionLayer conv : convs) {
+            List<String> from = graph.getConfiguration().getVertexInputs().get(conv.getConfig().getLayerName());
+            boolean fedByInput = from.stream().anyMatch(inputs::contains);
+            boolean identity = conv.layerConf().getActivationFn() instanceof ActivationIdentity;
+            HelperField.set(ConvolutionLayer.class, conv, new OneDnnConvolution((ConvolutionHelper) conv.getHelper(),
+                    !fedByInput, conv.hasBias(), identity, frozen, isStage(conv) ? blocked : null, buffers));
+        }
+        return convs.size();
+    }
+
+    /** Whether a convolution is one of the stages' (channels-first), not the stem's (channels-last). */
+    private static boolean isStage(ConvolutionLayer conv) {
+        return conv.layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW;
+    }
+
+    /** @return the CPU engine; only after {@link #install} found oneDNN's bindings */
+    static engine engine() {
+        return cpu;
     }
 
     private static synchronized boolean loaded() {
@@ -186,7 +208,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), outShape, 'c');
         ForwardPlan plan = forwardPlans.computeIfAbsent(format + Arrays.toString(input.shape()),
-                k -> new ForwardPlan(input, weights, out, strides, pad, dilation, format, hasBias, frozenWeights != null));
+                k -> new ForwardPlan(input, weights, out, strides, pad, dilation, format, hasBias, frozenWeights != null,
+                        blocked));
         plan.run(input, weights, hasBias ? bias : null, out, buffers, frozenWeights);
         lastOutput = out;
         return out;
@@ -195,6 +218,11 @@ final class OneDnnConvolution implements ConvolutionHelper {
     /** @return oneDNN's name for each forward primitive this layer has created, one per input shape */
     List<String> forwardImplementations() {
         return forwardPlans.values().stream().map(p -> p.implementation).toList();
+    }
+
+    /** @return whether any forward primitive of this layer converts its input or output between layouts */
+    boolean convertsActivations() {
+        return forwardPlans.values().stream().anyMatch(p -> p.src.inner != p.src.user || p.dst.inner != p.dst.user);
     }
 
     /** @return in how many layouts a frozen layer keeps its weights (0 for a layer of a network that trains) */
@@ -361,37 +389,41 @@ final class OneDnnConvolution implements ConvolutionHelper {
         private memory frozenWeights;
 
         ForwardPlan(INDArray input, INDArray w, INDArray output, int[] strides, int[] pad, int[] dilation,
-                    CNN2DFormat format, boolean withBias, boolean frozen) {
+                    CNN2DFormat format, boolean withBias, boolean frozen, BlockedStages blocked) {
             Geometry g = new Geometry(Plan.dims(input, format), w.shape(), Plan.dims(output, format), strides, pad, dilation);
+            memory.desc x = blocked != null ? blocked.desc(g.x) : activation(input, format);
+            memory.desc y = blocked != null ? blocked.desc(g.y) : activation(output, format);
             memory.desc biasDesc = withBias ? g.bias() : new memory.desc();
             primitive_attr attr = new primitive_attr();
             attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
             convolution_forward.primitive_desc pd = null;
             if (frozen && g.isWinogradShape()) {
-                pd = winograd(g, biasDesc, attr);
+                pd = winograd(g, blocked != null ? x : any(g.x), biasDesc, blocked != null ? y : any(g.y), attr);
             }
             if (pd == null) {
                 // convolution_auto, as libnd4j asks; on AVX-512 oneDNN runs its brgemm kernels (DNNL_VERBOSE shows brgconv)
                 pd = new convolution_forward.primitive_desc(
                         new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_auto,
-                                any(g.x), any(g.w), biasDesc, any(g.y), g.stride, g.dilation, g.padL, g.padR), attr, cpu);
+                                blocked != null ? x : any(g.x), any(g.w), biasDesc, blocked != null ? y : any(g.y),
+                                g.stride, g.dilation, g.padL, g.padR), attr, cpu);
             }
             forward = new convolution_forward(pd);
             scratchpad = pd.scratchpad_desc();
-            src = new Operand("src", activation(input, format), pd.src_desc(), false);
+            src = new Operand("src", x, pd.src_desc(), false);
             weights = new Operand("weights", Plan.strided(w), pd.weights_desc(), false);
-            dst = new Operand("dst", activation(output, format), pd.dst_desc(), true);
+            dst = new Operand("dst", y, pd.dst_desc(), true);
             bias = withBias ? new memory(biasDesc, cpu, (Pointer) null) : null;
             implementation = pd.impl_info_str().getString();
             LOG.debug("convolution {} forward: {}", Arrays.toString(g.w), implementation);
         }
 
         /** Winograd's primitive for this geometry, or {@code null} where this machine's oneDNN has none. */
-        private static convolution_forward.primitive_desc winograd(Geometry g, memory.desc biasDesc, primitive_attr attr) {
+        private static convolution_forward.primitive_desc winograd(Geometry g, memory.desc x, memory.desc biasDesc,
+                                                                   memory.desc y, primitive_attr attr) {
             try {
                 return new convolution_forward.primitive_desc(
                         new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_winograd,
-                                any(g.x), any(g.w), biasDesc, any(g.y), g.stride, g.dilation, g.padL, g.padR), attr, cpu);
+                                x, any(g.w), biasDesc, y, g.stride, g.dilation, g.padL, g.padR), attr, cpu);
             } catch (RuntimeException e) { // "could not create a primitive descriptor iterator": no AVX-512, say
                 LOG.debug("convolution {}: no Winograd forward pass here ({})", Arrays.toString(g.w), e.getMessage());
                 return null;

@@ -37,6 +37,19 @@
  *       <td>When libnd4j's convolutions train as fast (compare a training step with and without
  *       {@code installOneDnnConvolution}; {@code OneDnnConvolutionTest} shows both compute the
  *       same as Deeplearning4j's built-in code).</td></tr>
+ *   <tr><td>{@code BlockedStages}</td>
+ *       <td>Deeplearning4j's arrays have no blocked layout, so every convolution of the stages converted
+ *       its input from channels-first into oneDNN's blocked layout and its output back: 28 conversions a
+ *       call, about a sixth of oneDNN's time in a network at batch 1. In the networks that never train the
+ *       stages keep the blocked layout in arrays shaped channels-first, from the stem's conversion to the
+ *       network's outputs, which {@code Dl4jWorkarounds.output} converts.</td>
+ *       <td>When Deeplearning4j's convolution layers can hand oneDNN's layouts from one to the next.</td></tr>
+ *   <tr><td>{@code WorkspaceLearning}</td>
+ *       <td>Deeplearning4j's per-layer workspaces learn their size over as many cycles as the network has
+ *       vertices, and allocate every array afresh until then: the teacher's first four calls at batch 32
+ *       (most of caching its features) took more than twice their warm time. They now take their size
+ *       after one cycle.</td>
+ *       <td>When Deeplearning4j's workspaces size themselves in the first call.</td></tr>
  *   <tr><td>{@code InPlaceRelu}</td>
  *       <td>Deeplearning4j's {@code ActivationLayer} copies its input in training and again in the
  *       backward pass; this ReLU overwrites its input, as torchvision's ResNet does (352 MiB less at

@@ -21,8 +21,9 @@ public enum Engine {
 
     /**
      * The engine {@code predict}, {@code calibrate} and {@code serve} use unless told otherwise: ONNX
-     * Runtime, measured faster than Deeplearning4j at batch 1 and 32 and over a whole {@code predict}
-     * (docs/DEPLOY.md), with the same maps. {@code test} and {@code demo} run the networks as trained.
+     * Runtime, with the same maps. It was measured faster than Deeplearning4j when it became the default;
+     * since the speed work of issue 10 both are about as fast, and it keeps the smaller memory
+     * (docs/DEPLOY.md, "Engines"). {@code test} and {@code demo} run the networks as trained.
      */
     public static final Engine DEFAULT = ONNXRUNTIME;
     /** {@link #DEFAULT}'s name, for option descriptions. */

@@ -299,7 +299,11 @@ public final class FeaturePyramid {
         return imageSize;
     }
 
-    /** @return the underlying Deeplearning4j graph (for training, saving and benchmarks) */
+    /**
+     * @return the underlying Deeplearning4j graph (for training, saving and benchmarks). The teacher's
+     *         and a folded student's graphs may run their stages in oneDNN's blocked layout, in arrays
+     *         shaped channels-first: their outputs are channels-first only through {@link #features}
+     */
     public ComputationGraph graph() {
         return graph;
     }

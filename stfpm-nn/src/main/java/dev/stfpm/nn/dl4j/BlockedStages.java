@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The stages of a frozen network (teacher, folded student) in oneDNN's blocked layout from one
  * convolution to the next, instead of channels-first with a layout conversion before and after every
  * convolution (28 per call, 1.76 ms of a teacher's 11.1 ms of oneDNN time at batch 1; docs/DESIGN.md,
- * "Blocked stages").
+ * "Blocked stages in the networks that never train").
  *
  * <p>Deeplearning4j's arrays have no such layout, so the stages' activations are {@code [N, C, H, W]}
  * arrays whose memory holds oneDNN's {@code nChw16c} (or {@code nChw8c}) order instead: the same

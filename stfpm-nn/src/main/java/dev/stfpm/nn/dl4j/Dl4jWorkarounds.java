@@ -83,7 +83,7 @@ public final class Dl4jWorkarounds {
     /**
      * Lets a network's per-layer workspaces take their size after one cycle instead of after as many as
      * the network has vertices, during which every array they would hold is fresh memory: the teacher's
-     * first four calls at batch 32, most of caching its features for training, in less than half the time.
+     * first four calls at batch 32, which cache most of its features for training, in about half the time.
      * The workspaces end at the same sizes.
      *
      * @param graph a network, before its first forward pass

@@ -17,8 +17,9 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
  * {@code LearningPolicy.OVER_TIME} with {@code cyclesBeforeInitialization} set to the number of vertices
  * (twice that for working memory). Until a workspace has been opened and closed that often, every array
  * in it is allocated on its own: fresh memory, each page a page fault. In inference a workspace is cycled
- * a few times per call, so the teacher's first four calls at batch 32 (most of what caching the teacher's
- * features does) took 3.5–3.9 s against 1.0 s warm (docs/DESIGN.md, "Workspaces that learn in one call").
+ * a few times per call, so the teacher's first four calls at batch 32 (more than half of caching the
+ * teacher's features) took 2.5–2.9 s against about 1.0 s warm (docs/DESIGN.md, "Workspaces that learn in one
+ * call").
  * With {@code LearningPolicy.FIRST_LOOP} a workspace takes the size of its first cycle, and grows
  * ({@code SpillPolicy.REALLOCATE}, as before) when a later cycle needs more; the sizes it ends with are
  * the same. The fields are final, without setters, hence the reflection.

@@ -393,19 +393,22 @@ final class OneDnnConvolution implements ConvolutionHelper {
             Geometry g = new Geometry(Plan.dims(input, format), w.shape(), Plan.dims(output, format), strides, pad, dilation);
             memory.desc x = blocked != null ? blocked.desc(g.x) : activation(input, format);
             memory.desc y = blocked != null ? blocked.desc(g.y) : activation(output, format);
+            // blocked stages: the primitive works on the arrays as they are; otherwise oneDNN picks, and the arrays are converted
+            memory.desc xAsked = blocked != null ? x : any(g.x);
+            memory.desc yAsked = blocked != null ? y : any(g.y);
             memory.desc biasDesc = withBias ? g.bias() : new memory.desc();
             primitive_attr attr = new primitive_attr();
             attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
             convolution_forward.primitive_desc pd = null;
             if (frozen && g.isWinogradShape()) {
-                pd = winograd(g, blocked != null ? x : any(g.x), biasDesc, blocked != null ? y : any(g.y), attr);
+                pd = winograd(g, xAsked, biasDesc, yAsked, attr);
             }
             if (pd == null) {
-                // convolution_auto, as libnd4j asks; on AVX-512 oneDNN runs its brgemm kernels (DNNL_VERBOSE shows brgconv)
+                // convolution_auto, as libnd4j asks; on AVX-512 oneDNN runs its brgemm kernels (DNNL_VERBOSE shows
+                // brgconv), or on blocked stages its jit ones (jit:avx512_common, jit_1x1:avx512_common)
                 pd = new convolution_forward.primitive_desc(
                         new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_auto,
-                                blocked != null ? x : any(g.x), any(g.w), biasDesc, blocked != null ? y : any(g.y),
-                                g.stride, g.dilation, g.padL, g.padR), attr, cpu);
+                                xAsked, any(g.w), biasDesc, yAsked, g.stride, g.dilation, g.padL, g.padR), attr, cpu);
             }
             forward = new convolution_forward(pd);
             scratchpad = pd.scratchpad_desc();

@@ -1,5 +1,9 @@
 package dev.stfpm.nn.dl4j;
 
+import static dev.stfpm.nn.dl4j.OneDnnConvolution.activation;
+import static dev.stfpm.nn.dl4j.OneDnnConvolution.address;
+import static dev.stfpm.nn.dl4j.OneDnnConvolution.any;
+
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,6 +16,7 @@ import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -143,10 +148,6 @@ final class BlockedStages implements InputPreProcessor {
         return null;
     }
 
-    private static memory.desc any(long[] dims) {
-        return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
-    }
-
     /** @param dims {@code N, C, H, W} @return an activation of the stages, as its memory holds it */
     memory.desc desc(long[] dims) {
         return new memory.desc(dims, memory.data_type.f32, tag);
@@ -156,12 +157,10 @@ final class BlockedStages implements InputPreProcessor {
     @Override
     public synchronized INDArray preProcess(INDArray input, int miniBatchSize, LayerWorkspaceMgr workspaceMgr) {
         long[] s = input.shape();
-        long[] st = input.stride();
         long[] dims = {s[0], s[3], s[1], s[2]};
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, dims, 'c');
-        Conversion c = conversions.computeIfAbsent("in" + Arrays.toString(s) + Arrays.toString(st),
-                k -> new Conversion(new memory.desc(dims, memory.data_type.f32, new long[] {st[0], st[3], st[1], st[2]}),
-                        desc(dims)));
+        Conversion c = conversions.computeIfAbsent("in" + Arrays.toString(s) + Arrays.toString(input.stride()),
+                k -> new Conversion(activation(input, CNN2DFormat.NHWC), desc(dims)));
         c.run(address(input), address(out), stream());
         return out;
     }
@@ -196,15 +195,6 @@ final class BlockedStages implements InputPreProcessor {
             stream = new stream(OneDnnConvolution.engine());
         }
         return stream;
-    }
-
-    private static Pointer address(INDArray a) {
-        long at = a.data().addressPointer().address();
-        return new Pointer() {
-            {
-                address = at;
-            }
-        };
     }
 
     /** A reorder between two layouts of one shape. */

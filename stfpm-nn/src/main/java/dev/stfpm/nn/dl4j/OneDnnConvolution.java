@@ -285,7 +285,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
     }
 
     /** A float array's memory, as oneDNN's {@code void*} (a view's buffer already starts at the view's offset). */
-    private static Pointer address(INDArray a) {
+    static Pointer address(INDArray a) {
         long at = a.data().addressPointer().address();
         return new Pointer() {
             {
@@ -295,7 +295,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
     }
 
     /** An activation's oneDNN description: dims always {@code N, C, H, W}, strides as the array has them. */
-    private static memory.desc activation(INDArray a, CNN2DFormat format) {
+    static memory.desc activation(INDArray a, CNN2DFormat format) {
         long[] s = a.stride();
         long[] d = a.shape();
         return format == CNN2DFormat.NCHW
@@ -304,7 +304,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
                         new long[] {s[0], s[3], s[1], s[2]});
     }
 
-    private static memory.desc any(long... dims) {
+    /** @return a description of {@code dims} floats that lets the primitive choose their layout */
+    static memory.desc any(long... dims) {
         return new memory.desc(dims, memory.data_type.f32, memory.format_tag.any);
     }
 

@@ -68,11 +68,11 @@ final class BlockedStages implements InputPreProcessor {
 
     /**
      * Puts the stages of a frozen network into the blocked layout: replaces its {@link ChannelsFirst}
-     * preprocessor. Does nothing where this machine's oneDNN prefers no blocked layout or a stage's
-     * channels are not a multiple of the block.
+     * preprocessor. Does nothing where this machine's oneDNN prefers no blocked layout, a stage's
+     * channels are not a multiple of the block, or the network has not exactly one {@link ChannelsFirst}.
      *
      * @param graph    an initialised frozen network
-     * @param channels the channels of each convolution's output in the stages
+     * @param channels the input and output channels of every convolution in the stages
      * @return the layout, for the stages' convolutions; {@code null} if the stages stay channels-first
      */
     static BlockedStages install(ComputationGraph graph, long[] channels) {

@@ -187,9 +187,14 @@ public final class FeaturePyramid {
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
     }
 
+    /** @return the networks' input: 3-channel {@code size × size} images, channels-last */
+    private static InputType input(int size) {
+        return InputType.convolutional(size, size, 3, CNN2DFormat.NHWC);
+    }
+
     /** Adds input and trunk; returns the configured levels' vertex names. */
     private static List<String> trunk(GraphBuilder g, StfpmConfig config, ResNet18.Variant variant) {
-        g.addInputs(INPUT).setInputTypes(InputType.convolutional(config.imageSize(), config.imageSize(), 3, CNN2DFormat.NHWC));
+        g.addInputs(INPUT).setInputTypes(input(config.imageSize()));
         int stages = StfpmConfig.ALL_LEVELS.indexOf(config.pyramidLevels().get(config.pyramidLevels().size() - 1)) + 1;
         List<String> all = ResNet18.addTrunk(g, INPUT, variant, stages);
         return all.stream().filter(config.pyramidLevels()::contains).toList();
@@ -260,6 +265,21 @@ public final class FeaturePyramid {
      */
     public INDArray[] features(INDArray images) {
         return Dl4jWorkarounds.output(graph, images);
+    }
+
+    /**
+     * The shape of each level's features of one image, known from the configuration without running
+     * the network.
+     *
+     * @return {@code [C, H, W]} per pyramid level, in level order: what {@link #features} returns per image
+     */
+    public long[][] levelShapes() {
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        Map<String, InputType> types = conf.getLayerActivationTypes(input(imageSize));
+        return levels.stream().map(level -> {
+            InputType.InputTypeConvolutional t = (InputType.InputTypeConvolutional) types.get(level);
+            return new long[] {t.getChannels(), t.getHeight(), t.getWidth()};
+        }).toArray(long[][]::new);
     }
 
     /**

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -381,19 +380,20 @@ public final class StfpmTrainer {
         ImagePreprocessor pre = new ImagePreprocessor(config.imageSize());
         int s = config.imageSize();
         int chunk = Math.max(1, config.batchSize());
-        TeacherFeatureCache cache = null;
+        long[][] levels = teacher.levelShapes();
+        long[][] shapes = new long[levels.length + 1][];
+        shapes[0] = new long[] {s, s, 3}; // the networks' channels-last input, FeaturePyramid.images
+        System.arraycopy(levels, 0, shapes, 1, levels.length);
+        TeacherFeatureCache cache = new TeacherFeatureCache(shapes, files.size(), cacheLimit);
+        LOG.debug("teacher features of {} images take {} bytes, {}", files.size(), cache.totalBytes(),
+                cache.isFileBacked() ? "in the temporary file " + cache.file() : "in memory");
         try {
+            listener.cachingStarted(files.size(), cache.totalBytes(),
+                    cache.isFileBacked() ? Optional.of(cacheLimit.directory()) : Optional.empty());
             for (int start = 0; start < files.size(); start += chunk) {
                 int n = Math.min(chunk, files.size() - start);
                 INDArray x = FeaturePyramid.images(pre.loadAll(files.subList(start, start + n)), s);
                 INDArray[] features = teacher.features(x);
-                if (cache == null) {
-                    cache = new TeacherFeatureCache(shapes(x, features), files.size(), cacheLimit);
-                    LOG.debug("teacher features of {} images take {} bytes, {}", files.size(), cache.totalBytes(),
-                            cache.isFileBacked() ? "in the temporary file " + cache.file() : "in memory");
-                    listener.cachingStarted(files.size(), cache.totalBytes(),
-                            cache.isFileBacked() ? Optional.of(cacheLimit.directory()) : Optional.empty());
-                }
                 cache.put(start, x, features);
                 Dl4jWorkarounds.release(x);
                 Dl4jWorkarounds.release(features);
@@ -401,21 +401,9 @@ public final class StfpmTrainer {
             }
             return cache;
         } catch (IOException | RuntimeException e) {
-            if (cache != null) {
-                cache.close();
-            }
+            cache.close();
             throw e;
         }
-    }
-
-    /** Each part's shape without the batch dimension: the image's, then every level's. */
-    private static long[][] shapes(INDArray images, INDArray[] levels) {
-        long[][] shapes = new long[levels.length + 1][];
-        shapes[0] = Arrays.copyOfRange(images.shape(), 1, images.rank());
-        for (int l = 0; l < levels.length; l++) {
-            shapes[l + 1] = Arrays.copyOfRange(levels[l].shape(), 1, levels[l].rank());
-        }
-        return shapes;
     }
 
     /**
@@ -454,8 +442,8 @@ public final class StfpmTrainer {
     public interface Listener {
 
         /**
-         * The teacher's features of every image (training and validation) are being computed (the
-         * first mini-batch's are).
+         * The teacher's features of every image (training and validation) are about to be computed: no
+         * image is loaded yet.
          *
          * @param images    the number of images to load and run through the teacher
          * @param bytes     the bytes the cache of their features takes

@@ -43,7 +43,7 @@ final class TeacherFeatureCache implements AutoCloseable {
 
     /**
      * @param shapes the shape of each part of a record, without the batch dimension: the image's
-     *               {@code [3, H, W]}, then each level's {@code [C, h, w]}
+     *               {@code [H, W, 3]} (the networks' channels-last input), then each level's {@code [C, h, w]}
      * @param size   how many images the cache will hold
      * @param limit  the memory budget and the file's folder
      */
@@ -84,7 +84,7 @@ final class TeacherFeatureCache implements AutoCloseable {
      * Stores a batch of images and their features as records {@code first, first + 1, …}.
      *
      * @param first  the first record's index
-     * @param images {@code [n, 3, H, W]}
+     * @param images {@code [n, H, W, 3]}
      * @param levels each level's features, {@code [n, C, h, w]}
      * @throws IOException if the file cannot be written (a full disk)
      */

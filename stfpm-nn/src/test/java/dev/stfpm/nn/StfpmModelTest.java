@@ -52,15 +52,18 @@ class StfpmModelTest {
         assertThat(f[0].shape()).containsExactly(1, 64, 64, 64);
         assertThat(f[1].shape()).containsExactly(1, 128, 32, 32);
         assertThat(f[2].shape()).containsExactly(1, 256, 16, 16);
+        assertThat(teacher.levelShapes()).isDeepEqualTo(new long[][] {{64, 64, 64}, {128, 32, 32}, {256, 16, 16}});
         assertThat(Dl4jWorkarounds.isOneDnnActive(teacher.graph())).isTrue();
     }
 
     @Test
     void fewerLevelsGiveFewerOutputs() {
         StfpmConfig two = SMALL.withPyramidLevels(List.of("layer1", "layer2"));
-        INDArray[] f = FeaturePyramid.student(two).features(Nd4j.zeros(DataType.FLOAT, 2, 64, 64, 3));
+        FeaturePyramid student = FeaturePyramid.student(two);
+        INDArray[] f = student.features(Nd4j.zeros(DataType.FLOAT, 2, 64, 64, 3));
         assertThat(f).hasSize(2);
         assertThat(f[1].shape()).containsExactly(2, 128, 8, 8);
+        assertThat(student.levelShapes()).isDeepEqualTo(new long[][] {{64, 16, 16}, {128, 8, 8}});
     }
 
     @Test

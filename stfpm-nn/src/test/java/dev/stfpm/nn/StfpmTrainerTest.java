@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +107,31 @@ class StfpmTrainerTest {
         assertThatThrownBy(() -> new StfpmTrainer(SMALL.withValidationFraction(0)).train(FeaturePyramid.teacher(SMALL),
                 files, new StfpmTrainer.Provenance("d", "t", "-"), e -> { }))
                 .isInstanceOf(IOException.class).hasMessageContaining("broken.png");
+    }
+
+    @Test
+    void cachingIsAnnouncedWithItsSizeBeforeAnyImageIsLoaded(@TempDir Path dir) throws IOException {
+        List<Path> files = new ArrayList<>(images(dir, 3));
+        Path broken = dir.resolve("broken.png");
+        Files.writeString(broken, "not a png");
+        files.add(0, broken);
+        List<String> heard = new ArrayList<>();
+        StfpmTrainer.Listener listener = new StfpmTrainer.Listener() {
+            @Override
+            public void cachingStarted(int images, long bytes, Optional<Path> directory) {
+                heard.add(images + " images, " + bytes + " bytes");
+            }
+
+            @Override
+            public void featuresCached(int done, int total) {
+                heard.add(done + " cached");
+            }
+        };
+        assertThatThrownBy(() -> new StfpmTrainer(SMALL.withValidationFraction(0)).train(FeaturePyramid.teacher(SMALL),
+                files, new StfpmTrainer.Provenance("d", "t", "-"), listener)).hasMessageContaining("broken.png");
+        // per image: its 64 × 64 × 3 pixels, then layer1 … layer3 (64 × 16², 128 × 8², 256 × 4²), as float32
+        long perImage = 4L * (64 * 64 * 3 + 64 * 16 * 16 + 128 * 8 * 8 + 256 * 4 * 4);
+        assertThat(heard).containsExactly("4 images, " + 4 * perImage + " bytes");
     }
 
     /**

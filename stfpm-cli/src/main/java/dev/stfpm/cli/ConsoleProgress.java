@@ -188,11 +188,6 @@ final class ConsoleProgress implements AutoCloseable {
         }
     }
 
-    /** @return how this task's progress is shown */
-    Mode mode() {
-        return mode;
-    }
-
     /** One more step done. */
     void step() {
         step(1);
@@ -243,11 +238,6 @@ final class ConsoleProgress implements AutoCloseable {
         } else {
             stepTo(total);
         }
-    }
-
-    /** @return steps done so far */
-    synchronized long done() {
-        return done;
     }
 
     /** @return seconds since the task started */

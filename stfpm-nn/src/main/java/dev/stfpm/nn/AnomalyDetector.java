@@ -33,9 +33,9 @@ public interface AnomalyDetector extends AutoCloseable {
 
     /**
      * Images decoded and run through the networks at a time by {@link #predict(List)}. Small batches
-     * suit a process's first calls: Deeplearning4j's workspaces learn their sizes over its first four
-     * or so, allocating every array afresh meanwhile, and a later batch gains little per image from
-     * being larger (docs/DESIGN.md, "Inference in batches of 4").
+     * suit a process's first calls: Deeplearning4j's workspaces learn their sizes in the first call,
+     * allocating every array afresh meanwhile (as large as the batch), and a later batch gains little
+     * per image from being larger (docs/DESIGN.md, "Inference in batches of 4").
      */
     int BATCH = 4;
 

@@ -11,7 +11,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * <p>Eq. 1 lives here in two forms side by side: a SameDiff expression, which the training loss
  * ({@link PyramidMatchingLoss}) differentiates, and a loop over plain arrays, which the anomaly map
  * ({@link AnomalyMap}) fuses with Eq. 4. {@code FeatureDistanceTest} checks that both give the same
- * distances, so training and testing measure exactly the same thing.
+ * distances, so training and testing measure exactly the same thing. Other engines cannot call Java,
+ * so Eq. 1 is written again in their terms, each tied to this class's results by a test: as ONNX nodes
+ * in {@code OnnxExporter} (checked through ONNX Runtime by {@code OnnxRuntimeModelTest}) and as a
+ * CUDA kernel in {@code stfpm-cuda} ({@code CudaAnomalyMapTest}).
  */
 public final class FeatureDistance {
 

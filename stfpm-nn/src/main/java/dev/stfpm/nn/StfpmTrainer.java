@@ -301,7 +301,7 @@ public final class StfpmTrainer {
                 // Deeplearning4j's score is (Σ losses + weight decay term) / batch size
                 lossSum += student.graph().score() * batch.size() - weightDecayTerm;
                 release(data);
-                freeTemporaries();
+                Dl4jWorkarounds.freeTemporaries();
                 listener.batchDone(epoch, b / config.batchSize() + 1, batches);
             }
             double trainLoss = lossSum / train.size();
@@ -365,7 +365,7 @@ public final class StfpmTrainer {
             }
             Dl4jWorkarounds.release(features);
             release(data);
-            freeTemporaries();
+            Dl4jWorkarounds.freeTemporaries();
             batchDone.accept(b / config.batchSize() + 1, batches);
         }
         return sum / samples.size();
@@ -404,17 +404,6 @@ public final class StfpmTrainer {
             cache.close();
             throw e;
         }
-    }
-
-    /**
-     * Deeplearning4j's layers and loss leave temporaries off the heap that only a garbage collection
-     * frees, and the small Java heap gives none for a long time: measured at 10,000 images, memory
-     * crept from 5.4 to 8.5 GB over one epoch and climbed by about 1 GB every 5 s while validating,
-     * until JavaCPP's {@code maxphysicalbytes} forced a collection. One collection per mini-batch
-     * (tens of milliseconds against seconds for the step) keeps it flat whatever the number of images.
-     */
-    private static void freeTemporaries() {
-        Nd4j.getMemoryManager().invokeGc();
     }
 
     /** Frees a mini-batch's native memory now (see {@link Dl4jWorkarounds#release}). */

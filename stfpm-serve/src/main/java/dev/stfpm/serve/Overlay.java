@@ -13,8 +13,10 @@ import javax.imageio.ImageIO;
 /**
  * An anomaly map drawn over its image as a PNG: the image resized to the map's size as the model
  * saw it, under the map in matplotlib's "jet" colours at 50 % opacity. With thresholds the colours
- * are normalised as the HTML report's are (the pixel threshold at the middle, green: a normal image
- * stays blue); without, from this map's minimum (blue) to its maximum (red).
+ * follow the calibration's normalisation ({@link AnomalyCalibration#normalisePixel}: the pixel threshold
+ * at the middle, green, so a normal image stays blue), where scores beyond its fitting range take the
+ * end colours; the HTML report widens its scale to such a map instead. Without thresholds, from this
+ * map's minimum (blue) to its maximum (red).
  */
 final class Overlay {
 

@@ -91,7 +91,7 @@ public final class ScoreImages implements Callable<Integer> {
             StfpmScorer scorer = StfpmScorer.load(session, model).withEngine(Engine.orDefault(engine, model))
                     .withBatchSize(batchSize).withMaps(maps);
             Dataset<Row> images = images(session);
-            Column path = functions.col(format.equals("image") ? "image.origin" : "path").as("path");
+            Column path = functions.col(ImageInput.of(images.schema()).pathColumn()).as("path");
             long start = System.nanoTime();
             scorer.transform(images).select(path, functions.col("score"), functions.col("anomalous"),
                     functions.col("map_mean"), functions.col("map_max")).write().parquet(output);

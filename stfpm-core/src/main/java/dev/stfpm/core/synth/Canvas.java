@@ -27,15 +27,6 @@ final class Canvas {
         return size / (double) REFERENCE_SIZE;
     }
 
-    /** @return an independent copy */
-    Canvas copy() {
-        Canvas c = new Canvas(size);
-        System.arraycopy(r, 0, c.r, 0, r.length);
-        System.arraycopy(g, 0, c.g, 0, g.length);
-        System.arraycopy(b, 0, c.b, 0, b.length);
-        return c;
-    }
-
     /** Moves pixel {@code i} towards a colour by {@code t} (0 keeps it, 1 replaces it). */
     void mix(int i, double t, double red, double green, double blue) {
         r[i] += (float) (t * (red - r[i]));

@@ -22,8 +22,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *   <li>{@link #learnWorkspacesInOneCycle} and {@link #installOneDnnConvolution} once a network is
  *       initialised, and {@link #installBatchNormHelper} once a network that trains is;</li>
  *   <li>{@link #output} to run a network in inference mode, {@link #quietly} around the first training
- *       step, {@link #release} on arrays as soon as they are finished with, {@link #toHeap} to read an
- *       array's values into Java;</li>
+ *       step, {@link #release} on arrays as soon as they are finished with, {@link #freeTemporaries} after
+ *       each mini-batch, {@link #toHeap} to read an array's values into Java;</li>
  *   <li>{@link #close} on a network no longer needed.</li>
  * </ol>
  */
@@ -156,6 +156,18 @@ public final class Dl4jWorkarounds {
      */
     public static void release(INDArray... arrays) {
         NativeMemory.release(arrays);
+    }
+
+    /**
+     * Frees the off-heap temporaries Deeplearning4j's layers and loss leave behind, which only a garbage
+     * collection frees; the small Java heap gives none for a long time. Measured at 10,000 images
+     * without it, memory crept from 5.4 to 8.5 GB over one epoch and climbed by about 1 GB every 5 s
+     * while validating, until JavaCPP's {@code maxphysicalbytes} forced a collection. Called once per
+     * mini-batch (tens of milliseconds against seconds for a step), it keeps memory flat whatever the
+     * number of images.
+     */
+    public static void freeTemporaries() {
+        NativeMemory.freeTemporaries();
     }
 
     /**

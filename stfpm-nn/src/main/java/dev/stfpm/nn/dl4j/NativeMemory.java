@@ -29,6 +29,11 @@ final class NativeMemory {
         }
     }
 
+    /** Asks for the garbage collection that frees Deeplearning4j's off-heap temporaries. */
+    static void freeTemporaries() {
+        Nd4j.getMemoryManager().invokeGc();
+    }
+
     /**
      * {@link ComputationGraph#close()} (Deeplearning4j 1.0.0-M2.1) less its two {@code System.gc()}
      * calls: its own, and that of {@code destroyAllWorkspacesForCurrentThread()}. It frees the buffers

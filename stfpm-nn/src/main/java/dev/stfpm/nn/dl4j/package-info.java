@@ -69,7 +69,8 @@
  *       ({@code v ← μ·v + g}, {@code θ ← θ − lr·v}).</td></tr>
  *   <tr><td>{@code NativeMemory}</td>
  *       <td>ND4J frees arrays' off-heap memory only when their Java objects are collected, which
- *       on a small heap lets gigabytes of finished batches pile up; and reading a view's values
+ *       on a small heap lets gigabytes of finished batches pile up, and leaves its layers' temporaries to
+ *       a collection that a small heap seldom needs; and reading a view's values
  *       into Java needs a row-major copy first. Closing a network frees its memory without the two
  *       full collections ({@code System.gc()}) that {@code ComputationGraph.close()} runs.</td>
  *       <td>Not while ND4J is the array library: this is how ND4J manages memory. The closing part
